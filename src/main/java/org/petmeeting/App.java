@@ -1,0 +1,104 @@
+package org.petmeeting;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.petmeeting.accounts.Tokens;
+import org.petmeeting.config.AppConfig;
+import org.petmeeting.db.Databases;
+import org.petmeeting.db.Migrations;
+import org.petmeeting.gateway.GatewayVerticle;
+import org.petmeeting.metrics.ChatMetrics;
+import org.petmeeting.redis.RedisClients;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server process: builds Vert.x, migrates the schema, creates the shared pools and clients,
+ * and deploys the verticles. {@link Main} runs it; tests start it in-process.
+ */
+public final class App {
+  private static final Logger log = LoggerFactory.getLogger(App.class);
+
+  private final Services services;
+  private final List<String> deployments = new ArrayList<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+
+  private App(Services services) {
+    this.services = services;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public int httpPort() {
+    return services.config().http().port();
+  }
+
+  /** Starts a server with this configuration; fails if any dependency does not answer. */
+  public static Future<App> start(AppConfig config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    return start(vertx, config, registry).recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  static Future<App> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
+    String nodeId = UUID.randomUUID().toString().substring(0, 8);
+    Future<Integer> migrated = config.db().migrate()
+        ? Migrations.run(vertx, config.db().primary())
+        : Future.succeededFuture(0);
+    return migrated.compose(ignored -> {
+      Databases db = Databases.create(vertx, config.db());
+      RedisClients redis = new RedisClients(vertx, config.redis());
+      Services services = new Services(vertx, nodeId, config, db, redis, new Tokens(config.auth()), registry,
+          new ChatMetrics(registry));
+      App app = new App(services);
+      return redis.checkDurability()
+          .compose(v -> db.start())
+          .compose(v -> app.deployAll())
+          .map(app);
+    });
+  }
+
+  private Future<Void> deployAll() {
+    int instances = services.config().http().gatewayInstances();
+    if (instances == 0) {
+      instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    }
+    return deploy(() -> new GatewayVerticle(services), new DeploymentOptions().setInstances(instances))
+        .onSuccess(v -> log.info("node {} serving HTTP and WebSocket on port {}", services.nodeId(), httpPort()));
+  }
+
+  private Future<Void> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, DeploymentOptions options) {
+    return services.vertx().deployVerticle(verticle, options).onSuccess(deployments::add).mapEmpty();
+  }
+
+  /** Stops taking work, undeploys in reverse order, closes pools and Vert.x. Idempotent. */
+  public Future<Void> stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    Vertx vertx = services.vertx();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).recover(err -> Future.succeededFuture()));
+    }
+    return chain
+        .compose(v -> services.db().close().recover(err -> Future.succeededFuture()))
+        .compose(v -> services.redis().close().recover(err -> Future.succeededFuture()))
+        .compose(v -> vertx.close());
+  }
+}

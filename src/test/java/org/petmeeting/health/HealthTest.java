@@ -1,0 +1,52 @@
+package org.petmeeting.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.petmeeting.support.TestServer;
+
+class HealthTest {
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void livenessAnswersUp() {
+    HttpResponse<String> r = server.get("/health/live");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"UP\"");
+  }
+
+  @Test
+  void readinessIsUpWhenThePrimaryDatabaseAndRedisAnswer() {
+    HttpResponse<String> r = server.get("/health/ready");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"database\":\"UP\"").contains("\"redis\":\"UP\"");
+  }
+
+  @Test
+  void metricsAreServedInPrometheusFormat() {
+    HttpResponse<String> r = server.get("/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("pm_ws_connections").contains("pm_send_to_ack");
+  }
+
+  @Test
+  void anUnknownApiPathIsAProblemJson404() {
+    HttpResponse<String> r = server.get("/api/v1/nothing-here");
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(r.body()).contains("\"status\":404");
+  }
+}
