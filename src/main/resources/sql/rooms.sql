@@ -27,3 +27,15 @@ SELECT room_id FROM room_members WHERE user_id = ?
 
 -- name: userExists
 SELECT id FROM users WHERE id = ?
+
+-- name: listForUser
+SELECT r.id, r.kind, r.name, m.read_seq
+FROM room_members m JOIN rooms r ON r.id = m.room_id
+WHERE m.user_id = ? AND r.id > ?
+ORDER BY r.id LIMIT ?
+
+-- name: membersWithNames
+SELECT m.room_id, u.id, u.display_name
+FROM room_members m JOIN users u ON u.id = m.user_id
+WHERE m.room_id IN (SELECT room_id FROM room_members WHERE user_id = ? AND room_id > ? AND room_id <= ?)
+ORDER BY m.room_id, u.id

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.petmeeting.accounts.Tokens;
+import org.petmeeting.chat.Chat;
+import org.petmeeting.chat.ChatRouterVerticle;
+import org.petmeeting.persistence.PersistenceWorkerVerticle;
 import org.petmeeting.config.AppConfig;
 import org.petmeeting.db.Databases;
 import org.petmeeting.db.Migrations;
@@ -32,6 +35,7 @@ public final class App {
   private final Services services;
   private final List<String> deployments = new ArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private long heartbeatTimer = -1;
 
   private App(Services services) {
     this.services = services;
@@ -63,7 +67,7 @@ public final class App {
       Databases db = Databases.create(vertx, config.db());
       RedisClients redis = new RedisClients(vertx, config.redis());
       Services services = new Services(vertx, nodeId, config, db, redis, new Tokens(config.auth()), registry,
-          new ChatMetrics(registry));
+          new ChatMetrics(registry), Chat.create(vertx, nodeId, config, db, redis));
       App app = new App(services);
       return redis.checkDurability()
           .compose(v -> db.start())
@@ -77,8 +81,16 @@ public final class App {
     if (instances == 0) {
       instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     }
-    return deploy(() -> new GatewayVerticle(services), new DeploymentOptions().setInstances(instances))
-        .onSuccess(v -> log.info("node {} serving HTTP and WebSocket on port {}", services.nodeId(), httpPort()));
+    int gateways = instances;
+    // Order matters: the router and the workers are up before the gateway takes its first client.
+    return deploy(() -> new ChatRouterVerticle(services), new DeploymentOptions())
+        .compose(v -> deploy(() -> new PersistenceWorkerVerticle(services), new DeploymentOptions()))
+        .compose(v -> services.chat().presence().heartbeat())
+        .compose(v -> deploy(() -> new GatewayVerticle(services), new DeploymentOptions().setInstances(gateways)))
+        .onSuccess(v -> {
+          heartbeatTimer = services.chat().presence().startHeartbeats(services.vertx());
+          log.info("node {} serving HTTP and WebSocket on port {}", services.nodeId(), httpPort());
+        });
   }
 
   private Future<Void> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, DeploymentOptions options) {
@@ -91,12 +103,14 @@ public final class App {
       return Future.succeededFuture();
     }
     Vertx vertx = services.vertx();
+    vertx.cancelTimer(heartbeatTimer);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id).recover(err -> Future.succeededFuture()));
     }
     return chain
+        .compose(v -> services.chat().presence().leave().recover(err -> Future.succeededFuture()))
         .compose(v -> services.db().close().recover(err -> Future.succeededFuture()))
         .compose(v -> services.redis().close().recover(err -> Future.succeededFuture()))
         .compose(v -> vertx.close());

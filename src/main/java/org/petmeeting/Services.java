@@ -3,6 +3,7 @@ package org.petmeeting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import org.petmeeting.accounts.Tokens;
+import org.petmeeting.chat.Chat;
 import org.petmeeting.config.AppConfig;
 import org.petmeeting.db.Databases;
 import org.petmeeting.metrics.ChatMetrics;
@@ -20,4 +21,5 @@ public record Services(
     RedisClients redis,
     Tokens tokens,
     PrometheusMeterRegistry registry,
-    ChatMetrics metrics) {}
+    ChatMetrics metrics,
+    Chat chat) {}

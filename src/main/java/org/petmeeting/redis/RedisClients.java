@@ -34,7 +34,10 @@ public final class RedisClients {
         .setMaxPoolSize(poolSize)
         .setMaxPoolWaiting(10_000)
         .setMaxWaitingHandlers(65_536)
-        .setPoolName("pm-redis-" + name);
+        .setPoolName("pm-redis-" + name)
+        // RESP2 replies have one shape for every command we use (XREADGROUP answers a map in RESP3).
+        .setProtocolNegotiation(true)
+        .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2);
     if (!s.password().isEmpty()) {
       o.setPassword(s.password());
     }

@@ -1,0 +1,84 @@
+package org.petmeeting.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one connection has delivered of one room: the last seq written, and messages that arrived
+ * ahead of a gap, held until the gap is filled. Pure logic, no I/O: the session feeds it and
+ * writes what it releases. Until the room's head is known ({@link #start}) everything is held.
+ */
+final class RoomCursor {
+  private long last = -1;
+  private final TreeMap<Long, String> held = new TreeMap<>();
+  boolean repairing;
+
+  boolean started() {
+    return last >= 0;
+  }
+
+  long last() {
+    return last;
+  }
+
+  /** Sets the starting point (the room's head when the connection began) and releases what follows. */
+  List<String> start(long head) {
+    if (last < 0) {
+      last = head;
+    }
+    return release();
+  }
+
+  /** Offers a message; returns the frames to write now, in order (possibly none). */
+  List<String> offer(long seq, String json) {
+    if (last >= 0 && seq <= last) {
+      return List.of();
+    }
+    held.putIfAbsent(seq, json);
+    return last < 0 ? List.of() : release();
+  }
+
+  /** Moves past messages the client received another way (a sync reply). */
+  List<String> skipTo(long seq) {
+    if (seq > last) {
+      last = seq;
+    }
+    return release();
+  }
+
+  /** True when a message is held behind a missing one. */
+  boolean hasGap() {
+    return last >= 0 && !held.isEmpty() && held.firstKey() > last + 1;
+  }
+
+  /** The first seq held ahead of the gap, or -1. */
+  long firstHeld() {
+    return held.isEmpty() ? -1 : held.firstKey();
+  }
+
+  int heldCount() {
+    return held.size();
+  }
+
+  private List<String> release() {
+    List<String> out = null;
+    while (!held.isEmpty()) {
+      Map.Entry<Long, String> first = held.firstEntry();
+      if (first.getKey() <= last) {
+        held.pollFirstEntry();
+      } else if (first.getKey() == last + 1) {
+        held.pollFirstEntry();
+        last = first.getKey();
+        if (out == null) {
+          out = new ArrayList<>();
+        }
+        out.add(first.getValue());
+      } else {
+        break;
+      }
+    }
+    return out == null ? List.of() : out;
+  }
+}

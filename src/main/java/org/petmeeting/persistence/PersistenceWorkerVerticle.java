@@ -1,0 +1,260 @@
+package org.petmeeting.persistence;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.petmeeting.Services;
+import org.petmeeting.chat.RoomKeys;
+import org.petmeeting.config.AppConfig;
+import org.petmeeting.db.Sql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the persist streams into MySQL: XREADGROUP on a connection of its own (a blocking read
+ * never holds a pooled one), one multi-row INSERT IGNORE per batch plus read-mark updates in one
+ * transaction, XACK and XDEL only after the commit. Entries another worker left pending too long
+ * are taken over with XAUTOCLAIM. While MySQL is down the entries stay pending and are retried;
+ * nothing acked to a client is dropped.
+ */
+public final class PersistenceWorkerVerticle extends VerticleBase {
+  public static final String GROUP = "persist";
+  private static final Logger log = LoggerFactory.getLogger(PersistenceWorkerVerticle.class);
+  private static final Sql SQL = Sql.load("messages");
+  private static final long RETRY_DELAY_MS = 500;
+
+  private final Services services;
+  private final AppConfig.Chat settings;
+  private final String consumer;
+  private final List<String> streams = new ArrayList<>();
+  private Redis blockingClient;
+  private RedisConnection connection;
+  private boolean stopped;
+  private boolean readPendingFirst = true;
+  private long claimTimer = -1;
+
+  public PersistenceWorkerVerticle(Services services) {
+    this(services, "w-" + services.nodeId());
+  }
+
+  /** A worker with a chosen consumer name; tests start several to show take-over. */
+  public PersistenceWorkerVerticle(Services services, String consumer) {
+    this.services = services;
+    this.settings = services.config().chat();
+    this.consumer = consumer;
+    for (int p = 0; p < settings.persistPartitions(); p++) {
+      streams.add(RoomKeys.persist(p));
+    }
+  }
+
+  @Override
+  public Future<?> start() {
+    blockingClient = services.redis().newBlockingClient(1, "persist-" + consumer);
+    List<Future<?>> groups = new ArrayList<>();
+    for (String stream : streams) {
+      groups.add(services.redis().redis()
+          .send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(GROUP).arg("0").arg("MKSTREAM"))
+          .recover(err -> String.valueOf(err.getMessage()).startsWith("BUSYGROUP")
+              ? Future.succeededFuture() : Future.failedFuture(err)));
+    }
+    return Future.all(groups).onSuccess(v -> {
+      claimTimer = vertx.setPeriodic(Math.max(100, settings.persistClaimIdleMs() / 2), id -> claimAbandoned());
+      loop();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(claimTimer);
+    if (connection != null) {
+      connection.close();
+    }
+    return blockingClient.close();
+  }
+
+  private void loop() {
+    if (stopped) {
+      return;
+    }
+    connection().compose(this::readBatch).compose(this::persist)
+        .onSuccess(count -> vertx.runOnContext(v -> loop()))
+        .onFailure(err -> {
+          if (stopped) {
+            return;
+          }
+          services.metrics().persistFailures.increment();
+          log.warn("persist batch failed, retrying in {} ms: {}", RETRY_DELAY_MS, err.getMessage());
+          readPendingFirst = true;
+          if (connection != null && isConnectionError(err)) {
+            connection.close();
+            connection = null;
+          }
+          vertx.setTimer(RETRY_DELAY_MS, id -> loop());
+        });
+  }
+
+  private Future<RedisConnection> connection() {
+    if (connection != null) {
+      return Future.succeededFuture(connection);
+    }
+    return blockingClient.connect().onSuccess(c -> {
+      connection = c;
+      c.exceptionHandler(err -> connection = null);
+    });
+  }
+
+  /** Own pending entries first (left by a failed batch or claimed from a dead worker), then new ones. */
+  private Future<List<Entry>> readBatch(RedisConnection c) {
+    boolean pending = readPendingFirst;
+    Request r = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(GROUP).arg(consumer)
+        .arg("COUNT").arg(settings.persistBatchSize());
+    if (!pending) {
+      r.arg("BLOCK").arg(settings.persistBlockMs());
+    }
+    r.arg("STREAMS");
+    streams.forEach(r::arg);
+    streams.forEach(s -> r.arg(pending ? "0" : ">"));
+    return c.send(r).map(reply -> {
+      List<Entry> entries = parse(reply);
+      if (pending && entries.isEmpty()) {
+        readPendingFirst = false;
+      }
+      return entries;
+    });
+  }
+
+  static List<Entry> parse(Response reply) {
+    List<Entry> out = new ArrayList<>();
+    if (reply == null) {
+      return out;
+    }
+    for (Response stream : reply) {
+      String name = stream.get(0).toString();
+      for (Response e : stream.get(1)) {
+        Response fields = e.get(1);
+        Map<String, String> f = new HashMap<>();
+        if (fields != null) {
+          for (int i = 0; i + 1 < fields.size(); i += 2) {
+            f.put(fields.get(i).toString(), fields.get(i + 1).toString());
+          }
+        }
+        out.add(new Entry(name, e.get(0).toString(), f));
+      }
+    }
+    return out;
+  }
+
+  /** One persist-stream entry: a message ({@code t=m}) or a read mark ({@code t=r}). */
+  record Entry(String stream, String id, Map<String, String> f) {}
+
+  private Future<Integer> persist(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    List<Tuple> messages = new ArrayList<>();
+    // Highest seq per (room, user): read marks, and a sender's own messages, which move theirs.
+    Map<String, long[]> marks = new HashMap<>();
+    for (Entry e : entries) {
+      String type = e.f().get("t");
+      if ("m".equals(type)) {
+        long room = Long.parseLong(e.f().get("room"));
+        long seq = Long.parseLong(e.f().get("seq"));
+        long from = Long.parseLong(e.f().get("from"));
+        String meta = e.f().get("meta");
+        LocalDateTime ts = LocalDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(e.f().get("ts"))), ZoneOffset.UTC);
+        messages.add(Tuple.of(room, seq, e.f().get("epoch"), from, e.f().get("cid"), e.f().get("kind"))
+            .addValue(e.f().get("text")).addValue(meta == null || meta.isEmpty() ? null : meta).addValue(ts));
+        if (from != 0) {
+          mark(marks, room, from, seq);
+        }
+      } else if ("r".equals(type)) {
+        mark(marks, Long.parseLong(e.f().get("room")), Long.parseLong(e.f().get("user")), Long.parseLong(e.f().get("seq")));
+      }
+    }
+    Future<Void> written = messages.isEmpty() && marks.isEmpty() ? Future.succeededFuture()
+        : services.db().primary().withTransaction(tx -> {
+          Future<?> chain = Future.succeededFuture();
+          if (!messages.isEmpty()) {
+            StringBuilder sql = new StringBuilder(SQL.get("insertPrefix"));
+            Tuple all = Tuple.tuple();
+            for (int i = 0; i < messages.size(); i++) {
+              sql.append(i == 0 ? " " : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+              Tuple t = messages.get(i);
+              for (int j = 0; j < t.size(); j++) {
+                all.addValue(t.getValue(j));
+              }
+            }
+            chain = tx.preparedQuery(sql.toString()).execute(all);
+          }
+          if (!marks.isEmpty()) {
+            List<Tuple> updates = new ArrayList<>();
+            marks.values().forEach(m -> updates.add(Tuple.of(m[2], m[0], m[1])));
+            chain = chain.compose(v -> tx.preparedQuery(SQL.get("moveReadMark")).executeBatch(updates));
+          }
+          return chain.mapEmpty();
+        });
+    return written.compose(v -> acknowledge(entries)).map(v -> {
+      services.metrics().persisted.increment(messages.size());
+      services.metrics().persistBatch.record(entries.size());
+      return entries.size();
+    });
+  }
+
+  private static void mark(Map<String, long[]> marks, long room, long user, long seq) {
+    marks.merge(room + ":" + user, new long[] {room, user, seq}, (a, b) -> a[2] >= b[2] ? a : b);
+  }
+
+  /** XACK then XDEL, per stream: the persist stream is a queue, done entries leave it. */
+  private Future<Void> acknowledge(List<Entry> entries) {
+    Map<String, List<String>> byStream = new HashMap<>();
+    entries.forEach(e -> byStream.computeIfAbsent(e.stream(), k -> new ArrayList<>()).add(e.id()));
+    List<Request> batch = new ArrayList<>();
+    byStream.forEach((stream, ids) -> {
+      Request ack = Request.cmd(Command.XACK).arg(stream).arg(GROUP);
+      Request del = Request.cmd(Command.XDEL).arg(stream);
+      ids.forEach(id -> {
+        ack.arg(id);
+        del.arg(id);
+      });
+      batch.add(ack);
+      batch.add(del);
+    });
+    return services.redis().redis().batch(batch).mapEmpty();
+  }
+
+  /** Takes over entries idle longer than the threshold in other consumers' pending lists. */
+  private void claimAbandoned() {
+    List<Future<Response>> claims = new ArrayList<>();
+    for (String stream : streams) {
+      claims.add(services.redis().redis().send(Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(GROUP).arg(consumer)
+          .arg(settings.persistClaimIdleMs()).arg("0-0").arg("COUNT").arg(settings.persistBatchSize()).arg("JUSTID")));
+    }
+    Future.all(claims).onSuccess(all -> {
+      for (int i = 0; i < claims.size(); i++) {
+        Response r = claims.get(i).result();
+        if (r != null && r.size() > 1 && r.get(1).size() > 0) {
+          log.info("took over {} pending entries of {}", r.get(1).size(), streams.get(i));
+          readPendingFirst = true;
+        }
+      }
+    });
+  }
+
+  private static boolean isConnectionError(Throwable err) {
+    String m = String.valueOf(err.getMessage());
+    return !m.startsWith("ERR") && !m.startsWith("NOGROUP") || m.contains("onnection");
+  }
+}

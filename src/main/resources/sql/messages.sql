@@ -1,0 +1,19 @@
+-- Messages and read marks.
+
+-- name: maxSeq
+SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = ?
+
+-- name: range
+SELECT seq, epoch, sender_id, cid, kind, text, meta, created_at
+FROM messages WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?
+
+-- The persistence worker appends "(?, ?, ?, ?, ?, ?, ?, ?, ?)" once per row; IGNORE makes a
+-- replayed entry (a batch retried after a crash between commit and XACK) a no-op on (room_id, seq).
+-- name: insertPrefix
+INSERT IGNORE INTO messages (room_id, seq, epoch, sender_id, cid, kind, text, meta, created_at) VALUES
+
+-- name: moveReadMark
+UPDATE room_members SET read_seq = GREATEST(read_seq, ?) WHERE room_id = ? AND user_id = ?
+
+-- name: readMarks
+SELECT room_id, read_seq FROM room_members WHERE user_id = ?

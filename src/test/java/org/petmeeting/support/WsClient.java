@@ -1,0 +1,159 @@
+package org.petmeeting.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A raw WebSocket test client: frames it receives queue up for the test thread, which takes them
+ * with a deadline. It speaks the wire contract with plain JSON, as a foreign client would.
+ */
+public final class WsClient implements AutoCloseable {
+  private static final Vertx VERTX = Vertx.vertx();
+  private final WebSocket ws;
+  private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private int nextId;
+
+  private WsClient(WebSocket ws) {
+    this.ws = ws;
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+  }
+
+  public static WsClient connect(int port) {
+    return connect(port, null, null);
+  }
+
+  public static WsClient connect(int port, String bearer, String origin) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws");
+    if (bearer != null) {
+      options.addHeader("Authorization", "Bearer " + bearer);
+    }
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    }
+    var client = VERTX.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20));
+    return new WsClient(Await.result(client.connect(options)));
+  }
+
+  /** Connects, authenticates with a first frame and returns once welcomed. */
+  public static WsClient authenticated(int port, String token) {
+    WsClient c = connect(port);
+    JsonObject welcome = c.request(new JsonObject().put("type", "auth").put("token", token));
+    if (!"welcome".equals(welcome.getString("type"))) {
+      throw new AssertionError("expected welcome, got " + welcome);
+    }
+    return c;
+  }
+
+  public void send(JsonObject frame) {
+    Await.result(ws.writeTextMessage(frame.encode()));
+  }
+
+  public void sendText(String text) {
+    Await.result(ws.writeTextMessage(text));
+  }
+
+  public void sendFrame(WebSocketFrame frame) {
+    Await.result(ws.writeFrame(frame));
+  }
+
+  public void sendBinary(byte[] bytes) {
+    Await.result(ws.writeBinaryMessage(Buffer.buffer(bytes)));
+  }
+
+  /** Sends a request with a fresh id and returns the reply carrying that id. */
+  public JsonObject request(JsonObject frame) {
+    String id = "r" + (++nextId);
+    send(frame.copy().put("id", id));
+    return next(f -> id.equals(f.getString("id")), Duration.ofSeconds(20));
+  }
+
+  /** The next frame matching {@code p}; frames before it that do not match are kept for later. */
+  public JsonObject next(Predicate<JsonObject> p, Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    List<JsonObject> skipped = new ArrayList<>();
+    try {
+      while (true) {
+        long left = end - System.nanoTime();
+        JsonObject f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+        if (f == null) {
+          throw new AssertionError("no matching frame within " + timeout + "; skipped " + skipped);
+        }
+        if (p.test(f)) {
+          return f;
+        }
+        skipped.add(f);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      // Put back what was passed over, ahead of anything newer.
+      if (!skipped.isEmpty()) {
+        List<JsonObject> rest = new ArrayList<>();
+        frames.drainTo(rest);
+        frames.addAll(skipped);
+        frames.addAll(rest);
+      }
+    }
+  }
+
+  public JsonObject next(String type) {
+    return next(f -> type.equals(f.getString("type")), Duration.ofSeconds(20));
+  }
+
+  /** Every frame of {@code type} until {@code count} have arrived. */
+  public List<JsonObject> collect(String type, int count, Duration timeout) {
+    List<JsonObject> out = new ArrayList<>();
+    long end = System.nanoTime() + timeout.toNanos();
+    while (out.size() < count) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("got " + out.size() + " of " + count + " " + type + " frames");
+      }
+      out.add(next(f -> type.equals(f.getString("type")), Duration.ofNanos(left)));
+    }
+    return out;
+  }
+
+  /** Frames already received, without waiting. */
+  public List<JsonObject> drain() {
+    List<JsonObject> out = new ArrayList<>();
+    frames.drainTo(out);
+    return out;
+  }
+
+  /** Waits for the server to close; returns the close code. */
+  public short awaitClose(Duration timeout) {
+    try {
+      Short code = closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return code == null ? -1 : code;
+    } catch (Exception e) {
+      throw new AssertionError("connection not closed within " + timeout, e);
+    }
+  }
+
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) {
+      ws.close();
+    }
+  }
+}
