@@ -34,6 +34,7 @@ public final class App {
 
   private final Services services;
   private final List<String> deployments = new ArrayList<>();
+  private final java.util.Map<Class<?>, String> deploymentIds = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private long heartbeatTimer = -1;
 
@@ -83,18 +84,27 @@ public final class App {
     }
     int gateways = instances;
     // Order matters: the router and the workers are up before the gateway takes its first client.
-    return deploy(() -> new ChatRouterVerticle(services), new DeploymentOptions())
-        .compose(v -> deploy(() -> new PersistenceWorkerVerticle(services), new DeploymentOptions()))
+    return deploy(ChatRouterVerticle.class, () -> new ChatRouterVerticle(services), new DeploymentOptions())
+        .compose(v -> deploy(PersistenceWorkerVerticle.class, () -> new PersistenceWorkerVerticle(services), new DeploymentOptions()))
         .compose(v -> services.chat().presence().heartbeat())
-        .compose(v -> deploy(() -> new GatewayVerticle(services), new DeploymentOptions().setInstances(gateways)))
+        .compose(v -> deploy(GatewayVerticle.class, () -> new GatewayVerticle(services), new DeploymentOptions().setInstances(gateways)))
         .onSuccess(v -> {
           heartbeatTimer = services.chat().presence().startHeartbeats(services.vertx());
           log.info("node {} serving HTTP and WebSocket on port {}", services.nodeId(), httpPort());
         });
   }
 
-  private Future<Void> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, DeploymentOptions options) {
-    return services.vertx().deployVerticle(verticle, options).onSuccess(deployments::add).mapEmpty();
+  private Future<Void> deploy(Class<?> type, java.util.function.Supplier<io.vertx.core.Deployable> verticle,
+                              DeploymentOptions options) {
+    return services.vertx().deployVerticle(verticle, options).onSuccess(id -> {
+      deployments.add(id);
+      deploymentIds.put(type, id);
+    }).mapEmpty();
+  }
+
+  /** The deployment of a verticle class, so tests can stop one part (a worker) and keep the rest. */
+  public String deploymentId(Class<?> verticle) {
+    return deploymentIds.get(verticle);
   }
 
   /** Stops taking work, undeploys in reverse order, closes pools and Vert.x. Idempotent. */

@@ -30,7 +30,13 @@ public final class Membership {
       return Future.succeededFuture(e.members);
     }
     long started = System.nanoTime();
-    return rooms.members(room).map(list -> {
+    Future<List<Long>> loaded = rooms.members(room);
+    if (e != null) {
+      // MySQL down: an expired entry is still the best answer there is, and it keeps sends of
+      // known members flowing to Redis while the database is away.
+      loaded = loaded.recover(err -> Future.succeededFuture(List.copyOf(e.members)));
+    }
+    return loaded.map(list -> {
       Set<Long> set = Set.copyOf(list);
       // A load that raced with an invalidation may have read the old members: do not cache it.
       Long invalidated = invalidatedAt.get(room);

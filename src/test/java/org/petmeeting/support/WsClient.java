@@ -23,6 +23,7 @@ public final class WsClient implements AutoCloseable {
   private static final Vertx VERTX = Vertx.vertx();
   private final WebSocket ws;
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final List<JsonObject> stash = new java.util.LinkedList<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
   private int nextId;
 
@@ -81,33 +82,34 @@ public final class WsClient implements AutoCloseable {
     return next(f -> id.equals(f.getString("id")), Duration.ofSeconds(20));
   }
 
-  /** The next frame matching {@code p}; frames before it that do not match are kept for later. */
-  public JsonObject next(Predicate<JsonObject> p, Duration timeout) {
+  /**
+   * The next frame matching {@code p}. Frames passed over stay, in arrival order, for later calls:
+   * they sit in {@code stash}, which is searched before anything newer is taken from the socket.
+   */
+  public synchronized JsonObject next(Predicate<JsonObject> p, Duration timeout) {
+    for (var it = stash.iterator(); it.hasNext(); ) {
+      JsonObject f = it.next();
+      if (p.test(f)) {
+        it.remove();
+        return f;
+      }
+    }
     long end = System.nanoTime() + timeout.toNanos();
-    List<JsonObject> skipped = new ArrayList<>();
     try {
       while (true) {
         long left = end - System.nanoTime();
         JsonObject f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
         if (f == null) {
-          throw new AssertionError("no matching frame within " + timeout + "; skipped " + skipped);
+          throw new AssertionError("no matching frame within " + timeout + "; unmatched " + stash);
         }
         if (p.test(f)) {
           return f;
         }
-        skipped.add(f);
+        stash.add(f);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
-    } finally {
-      // Put back what was passed over, ahead of anything newer.
-      if (!skipped.isEmpty()) {
-        List<JsonObject> rest = new ArrayList<>();
-        frames.drainTo(rest);
-        frames.addAll(skipped);
-        frames.addAll(rest);
-      }
     }
   }
 
@@ -129,9 +131,10 @@ public final class WsClient implements AutoCloseable {
     return out;
   }
 
-  /** Frames already received, without waiting. */
-  public List<JsonObject> drain() {
-    List<JsonObject> out = new ArrayList<>();
+  /** Frames already received and not yet taken, without waiting. */
+  public synchronized List<JsonObject> drain() {
+    List<JsonObject> out = new ArrayList<>(stash);
+    stash.clear();
     frames.drainTo(out);
     return out;
   }
