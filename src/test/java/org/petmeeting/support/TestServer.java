@@ -43,6 +43,35 @@ public final class TestServer implements AutoCloseable {
     return send(HttpRequest.newBuilder(URI.create(url(path))).GET().build());
   }
 
+  public HttpResponse<String> get(String path, String token) {
+    return request("GET", path, token, null);
+  }
+
+  public HttpResponse<String> post(String path, String token, String json) {
+    return request("POST", path, token, json);
+  }
+
+  public HttpResponse<String> patch(String path, String token, String json) {
+    return request("PATCH", path, token, json);
+  }
+
+  public HttpResponse<String> delete(String path, String token) {
+    return request("DELETE", path, token, null);
+  }
+
+  /** A request with an optional bearer token (null: none) and an optional JSON body (null: none). */
+  public HttpResponse<String> request(String method, String path, String token, String json) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b.build());
+  }
+
   public static HttpResponse<String> send(HttpRequest request) {
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

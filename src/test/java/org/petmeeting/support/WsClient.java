@@ -149,6 +149,15 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** Stops reading from the socket, so the server's writes back up (a slow consumer). */
+  public void pause() {
+    ws.pause();
+  }
+
+  public void resume() {
+    ws.resume();
+  }
+
   public boolean isClosed() {
     return closed.isDone();
   }
