@@ -37,9 +37,15 @@ public final class History {
 
   /** Messages with {@code seq > after}, at most {@code limit}, oldest first. */
   public Future<Page> after(long room, long after, int limit) {
+    return after(room, after, limit, Long.MAX_VALUE);
+  }
+
+  /** As {@link #after(long, long, int)}, but never beyond {@code cap}; {@code more} then means "more up to cap". */
+  public Future<Page> after(long room, long after, int limit, long cap) {
     return log.head(room).compose(head -> {
-      long upTo = Math.min(head.seq(), after + limit);
-      return range(room, after, upTo).map(messages -> new Page(head.epoch(), head.seq(), messages, upTo < head.seq()));
+      long end = Math.min(head.seq(), cap);
+      long upTo = Math.min(end, after + limit);
+      return range(room, after, upTo).map(messages -> new Page(head.epoch(), head.seq(), messages, upTo < end));
     });
   }
 

@@ -12,6 +12,7 @@ import java.util.TreeMap;
  */
 final class RoomCursor {
   private long last = -1;
+  private long start = -1;
   private final TreeMap<Long, String> held = new TreeMap<>();
   boolean repairing;
 
@@ -27,8 +28,14 @@ final class RoomCursor {
   List<String> start(long head) {
     if (last < 0) {
       last = head;
+      start = head;
     }
     return release();
+  }
+
+  /** Where this connection's live stream of the room began: it pushes every seq after this one. */
+  long liveStart() {
+    return start;
   }
 
   /** Offers a message; returns the frames to write now, in order (possibly none). */

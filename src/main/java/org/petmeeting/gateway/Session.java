@@ -315,13 +315,18 @@ final class Session {
     withMembership(reqId, room, () -> services.chat().log().head(room)
         .compose(head -> {
           boolean reset = epoch != null && !epoch.equals(head.epoch());
-          return services.chat().history().after(room, reset ? 0 : after, capped).map(page -> {
+          long from = reset ? 0 : after;
+          RoomCursor c = rooms.get(room);
+          // This connection pushes every seq after its live start by itself; a sync from before
+          // that point returns only what the live stream will not, so nothing arrives twice.
+          boolean catchingUp = c != null && c.started() && from < c.liveStart();
+          long cap = catchingUp ? c.liveStart() : Long.MAX_VALUE;
+          return services.chat().history().after(room, from, capped, cap).map(page -> {
             List<String> frames = new ArrayList<>(page.messages().size());
             page.messages().forEach(m -> frames.add(m.toJson()));
             write(new Frames.Synced(reqId, room, page.epoch(), page.head(), frames, page.more(), reset));
-            // Live pushes continue after what this reply carried, so nothing arrives twice.
-            RoomCursor c = rooms.get(room);
-            if (c != null && c.started() && !page.messages().isEmpty()) {
+            // A sync past what the live stream delivered moves it on, so nothing arrives twice.
+            if (!catchingUp && c != null && c.started() && !page.messages().isEmpty()) {
               c.skipTo(page.messages().get(page.messages().size() - 1).seq()).forEach(this::writeRaw);
             }
             return null;

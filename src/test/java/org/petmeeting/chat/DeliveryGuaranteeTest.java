@@ -128,7 +128,13 @@ class DeliveryGuaranteeTest {
     }
     // The log keeps about 50: most of the 300 must come from MySQL once the worker stored them.
     Await.poll(WAIT, () -> io.vertx.core.Future.succeededFuture(Db.count(server.app().services(), room) == 301 ? true : null));
-    try (WsClient b2 = WsClient.authenticated(server.port(), b.token())) {
+    try (WsClient b2 = WsClient.authenticated(server.port(), b.token());
+         WsClient a2 = WsClient.authenticated(server.port(), a.token())) {
+      // Sent after b2 connected and before it syncs: it comes live, and the sync must not repeat it.
+      long liveSeq = a2.request(new JsonObject().put("type", "send").put("room", room).put("cid", "live").put("text", "now"))
+          .getLong("seq");
+      JsonObject live = b2.next("message");
+      assertThat(live.getLong("seq")).isEqualTo(liveSeq);
       List<String> cids = new ArrayList<>();
       long after = last;
       boolean more = true;
@@ -147,6 +153,7 @@ class DeliveryGuaranteeTest {
       for (int i = 0; i < 300; i++) {
         assertThat(cids.get(i)).isEqualTo("missed-" + i);
       }
+      assertThat(b2.drain()).noneMatch(f -> "message".equals(f.getString("type")));
     }
   }
 
