@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.petmeeting.accounts.Tokens;
 import org.petmeeting.chat.Chat;
+import org.petmeeting.cluster.ClusterManagers;
 import org.petmeeting.chat.ChatRouterVerticle;
 import org.petmeeting.persistence.PersistenceWorkerVerticle;
 import org.petmeeting.config.AppConfig;
@@ -55,8 +56,18 @@ public final class App {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions()
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
-    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
-    return start(vertx, config, registry).recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err)));
+    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    Future<Vertx> built;
+    if (config.cluster().enabled()) {
+      if (!config.cluster().host().isBlank()) {
+        options.getEventBusOptions().setHost(config.cluster().host());
+      }
+      built = builder.withClusterManager(ClusterManagers.create(config.cluster())).buildClustered();
+    } else {
+      built = Future.succeededFuture(builder.build());
+    }
+    return built.compose(vertx -> start(vertx, config, registry)
+        .recover(err -> vertx.close().transform(ignored -> Future.failedFuture(err))));
   }
 
   static Future<App> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {

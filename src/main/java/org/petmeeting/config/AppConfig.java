@@ -33,5 +33,5 @@ public record AppConfig(Http http, Db db, RedisSettings redis, Auth auth, Chat c
                        int badFramesPerMinute, long authTimeoutMs, int pingIntervalSec, int pingTimeoutSec,
                        long typingIntervalMs) {}
 
-  public record Cluster(boolean enabled, List<String> members, int port, String kubernetesService) {}
+  public record Cluster(boolean enabled, List<String> members, int port, String host, String kubernetesService) {}
 }
