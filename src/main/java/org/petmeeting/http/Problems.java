@@ -38,7 +38,8 @@ public final class Problems {
         send(ctx, Problem.of(h.getStatusCode(), title(h.getStatusCode()), detail(h)).problem());
       } else if (failure == null) {
         int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
-        send(ctx, Problem.of(status, title(status), title(status)).problem());
+        // ctx.fail(status), e.g. BodyHandler's 413
+        send(ctx, Problem.of(status, title(status), defaultDetail(status)).problem());
       } else {
         log.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
         send(ctx, Problem.of(500, "Internal Server Error", "an internal error occurred").problem());
@@ -50,11 +51,15 @@ public final class Problems {
     if (h.getPayload() != null) {
       return h.getPayload();
     }
-    return switch (h.getStatusCode()) {
+    return defaultDetail(h.getStatusCode());
+  }
+
+  private static String defaultDetail(int status) {
+    return switch (status) {
       case 413 -> "the request body is larger than the limit";
       case 404 -> "no such resource";
       case 405 -> "method not allowed on this resource";
-      default -> title(h.getStatusCode());
+      default -> title(status);
     };
   }
 
