@@ -102,7 +102,9 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   List<RestApi> apis() {
-    return List.of(health, new RoomsApi(services));
+    return List.of(health, new RoomsApi(services),
+        new org.petmeeting.accounts.AccountsApi(services), new org.petmeeting.accounts.ProfilesApi(services),
+        new org.petmeeting.pets.PetsApi(services));
   }
 
   /** Accepts only /ws, and only from allowed origins when the browser names one. */

@@ -119,7 +119,7 @@ class AccountsApiTest {
   void aBodyOverTheLimitIsRefusedWith413ProblemJson() {
     String huge = new JsonObject().put("username", "big_body").put("password", "x".repeat(70_000)).encode();
     HttpResponse<String> r = server.post("/api/v1/auth/signup", null, huge);
-    assertProblem(r, 413, "");
+    assertProblem(r, 413, "larger than the limit");
   }
 
   @Test
