@@ -104,7 +104,8 @@ public final class GatewayVerticle extends VerticleBase {
   List<RestApi> apis() {
     return List.of(health, new RoomsApi(services),
         new org.petmeeting.accounts.AccountsApi(services), new org.petmeeting.accounts.ProfilesApi(services),
-        new org.petmeeting.pets.PetsApi(services));
+        new org.petmeeting.pets.PetsApi(services), new org.petmeeting.sittings.SittingsApi(services),
+        new org.petmeeting.sittings.ApplicationsApi(services));
   }
 
   /** Accepts only /ws, and only from allowed origins when the browser names one. */
