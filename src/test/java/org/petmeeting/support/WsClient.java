@@ -113,6 +113,29 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** The next frame of {@code type}, or null when none comes in time or the connection closed. */
+  public JsonObject poll(String type, Duration timeout) {
+    try {
+      return next(f -> type.equals(f.getString("type")), timeout);
+    } catch (AssertionError e) {
+      return null;
+    }
+  }
+
+  /** Sends a request; its reply, or null when none comes in time (a closed connection, say). */
+  public JsonObject requestOrNull(JsonObject frame, Duration timeout) {
+    String id = "r" + (++nextId);
+    try {
+      if (isClosed()) {
+        return null;
+      }
+      send(frame.copy().put("id", id));
+      return next(f -> id.equals(f.getString("id")), timeout);
+    } catch (AssertionError e) {
+      return null;
+    }
+  }
+
   public JsonObject next(String type) {
     return next(f -> type.equals(f.getString("type")), Duration.ofSeconds(20));
   }
