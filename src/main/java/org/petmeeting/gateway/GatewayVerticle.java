@@ -105,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
     return List.of(health, new RoomsApi(services),
         new org.petmeeting.accounts.AccountsApi(services), new org.petmeeting.accounts.ProfilesApi(services),
         new org.petmeeting.pets.PetsApi(services), new org.petmeeting.sittings.SittingsApi(services),
-        new org.petmeeting.sittings.ApplicationsApi(services));
+        new org.petmeeting.sittings.ApplicationsApi(services), new org.petmeeting.http.OpenApiDocument());
   }
 
   /** Accepts only /ws, and only from allowed origins when the browser names one. */
