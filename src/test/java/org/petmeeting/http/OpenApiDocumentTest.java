@@ -71,6 +71,24 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void everyReferenceInTheDocumentResolves() {
+    List<String> refs = new ArrayList<>();
+    collectRefs(document, refs);
+    assertThat(refs).isNotEmpty();
+    for (String ref : refs) {
+      assertThat(ref).startsWith("#/");
+      assertThat(document.at(ref.substring(1)).isMissingNode()).as("%s resolves", ref).isFalse();
+    }
+  }
+
+  private static void collectRefs(JsonNode node, List<String> out) {
+    if (node.isObject() && node.has("$ref")) {
+      out.add(node.get("$ref").asText());
+    }
+    node.elements().forEachRemaining(child -> collectRefs(child, out));
+  }
+
+  @Test
   void everyRouteMountedByARestApiIsDocumented() throws Exception {
     Services services = server.app().services();
     Router router = Router.router(services.vertx());
