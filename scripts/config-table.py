@@ -21,4 +21,5 @@ for line in open(sys.argv[1] if len(sys.argv) > 1 else 'conf/application.yaml'):
 print('| setting | variable | default | meaning |')
 print('|---|---|---|---|')
 for p, env, value, comment in rows:
+    comment = comment.replace('|', '\\|')
     print(f'| `{p}` | `{env}` | `{value}` | {comment} |')
