@@ -80,6 +80,7 @@ public final class App {
       RedisClients redis = new RedisClients(vertx, config.redis());
       Services services = new Services(vertx, nodeId, config, db, redis, new Tokens(config.auth()), registry,
           new ChatMetrics(registry), Chat.create(vertx, nodeId, config, db, redis));
+      services.metrics().replicaLag(() -> db.replicaAwareReads().lagMs());
       App app = new App(services);
       return redis.checkDurability()
           .compose(v -> db.start())

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The application's own meters, next to the ones Vert.x records (HTTP, pools, event bus, JVM). */
 public final class ChatMetrics {
   public final AtomicInteger connections = new AtomicInteger();
+  /** Entries in the persist streams not yet committed to MySQL (measured by the workers). */
+  public final java.util.concurrent.atomic.AtomicLong persistBacklog = new java.util.concurrent.atomic.AtomicLong();
   public final Counter messagesIn;
   public final Counter messagesOut;
   public final Counter duplicateSends;
@@ -27,6 +29,7 @@ public final class ChatMetrics {
   public ChatMetrics(MeterRegistry registry) {
     this.registry = registry;
     registry.gauge("pm_ws_connections", connections);
+    registry.gauge("pm_persist_backlog", persistBacklog);
     messagesIn = Counter.builder("pm_messages_in").description("messages accepted from clients").register(registry);
     messagesOut = Counter.builder("pm_messages_out").description("message frames written to clients").register(registry);
     duplicateSends = Counter.builder("pm_sends_duplicate").description("sends answered from the cid record").register(registry);
@@ -43,6 +46,12 @@ public final class ChatMetrics {
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
     persistBatch = DistributionSummary.builder("pm_persist_batch_rows").description("rows per persist batch").register(registry);
+  }
+
+  /** How far behind the MySQL replica is, in ms (-1 when unknown or unreachable). */
+  public void replicaLag(java.util.function.LongSupplier lagMs) {
+    io.micrometer.core.instrument.Gauge.builder("pm_db_replica_lag_ms", lagMs::getAsLong)
+        .description("replica lag at the last check; -1 when unknown").register(registry);
   }
 
   public MeterRegistry registry() {

@@ -39,7 +39,8 @@ class HealthTest {
   void metricsAreServedInPrometheusFormat() {
     HttpResponse<String> r = server.get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("pm_ws_connections").contains("pm_send_to_ack");
+    assertThat(r.body()).contains("pm_ws_connections").contains("pm_send_to_ack").contains("pm_persist_backlog")
+        .contains("pm_db_replica_lag_ms");
   }
 
   @Test

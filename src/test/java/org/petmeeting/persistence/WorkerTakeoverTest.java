@@ -17,6 +17,7 @@ import org.petmeeting.chat.RoomKeys;
 import org.petmeeting.support.Await;
 import org.petmeeting.support.Db;
 import org.petmeeting.support.Rest;
+import org.petmeeting.support.TestEnv;
 import org.petmeeting.support.TestServer;
 import org.petmeeting.support.TestUsers;
 import org.petmeeting.support.TestUsers.User;
@@ -28,7 +29,9 @@ class WorkerTakeoverTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("PM_CHAT_PERSIST_CLAIM_IDLE_MS", "500"));
+    // A Redis database of its own: no other test server's worker may read the entries first.
+    server = TestServer.start(Map.of("PM_CHAT_PERSIST_CLAIM_IDLE_MS", "500",
+        "PM_REDIS_ENDPOINTS", TestEnv.env("PM_TEST_REDIS_TAKEOVER", "redis://127.0.0.1:16379/2")));
   }
 
   @AfterAll

@@ -11,7 +11,10 @@ import org.petmeeting.config.AppConfig;
 
 /** A whole server started in-process against the local environment, with a small HTTP client. */
 public final class TestServer implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the default would try an h2c upgrade and keep an HTTP/2 connection per host:port,
+  // which a later test server on a recycled port must never inherit.
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final App app;
 
   private TestServer(App app) {
@@ -73,6 +76,9 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static HttpResponse<String> send(HttpRequest request) {
+    if (request.timeout().isEmpty()) {
+      request = HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofSeconds(30)).build();
+    }
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
