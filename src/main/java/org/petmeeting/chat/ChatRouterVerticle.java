@@ -114,15 +114,15 @@ public final class ChatRouterVerticle extends VerticleBase {
     JsonArray users = b.getJsonArray("users");
     vertx.eventBus().publish(INVALIDATE_ADDRESS, new JsonObject().put("room", room));
     chat.membership().invalidate(room);
-    Future<?> ready = "left".equals(b.getString("event")) ? Future.succeededFuture()
-        // A new room starts its sequence now, so that connections learn its head before any message.
-        : chat.log().head(room);
-    ready.compose(v -> chat.membership().members(room))
-        .compose(members -> {
+    // Read after the change is committed and before it is announced: the new members' connections
+    // start right after this head, so no message can fall between the two.
+    chat.log().head(room)
+        .compose(head -> chat.membership().members(room).compose(members -> {
           Set<Long> targets = new HashSet<>(members);
           users.forEach(u -> targets.add(((Number) u).longValue()));
-          return chat.delivery().toUsers(targets, Events.room(room, b.getString("event"), users, b.getLong("actor")));
-        })
+          return chat.delivery().toUsers(targets,
+              Events.room(room, b.getString("event"), users, b.getLong("actor"), head.seq()));
+        }))
         .onSuccess(v -> msg.reply(null))
         .onFailure(err -> fail(msg, err));
   }

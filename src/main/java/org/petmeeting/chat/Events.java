@@ -29,9 +29,14 @@ public final class Events {
     return new JsonObject().put("t", RECEIPT).put("room", room).put("user", user).put("seq", seq);
   }
 
-  /** {@code users} joined/left/created the room; {@code actor} is who did it. */
-  public static JsonObject room(long room, String event, JsonArray users, long actor) {
-    return new JsonObject().put("t", ROOM).put("room", room).put("event", event).put("users", users).put("actor", actor);
+  /**
+   * {@code users} joined/left/created the room; {@code actor} is who did it. {@code head} is the
+   * room's newest seq when the change was announced: new members' connections push every message
+   * after it (and get earlier ones through sync).
+   */
+  public static JsonObject room(long room, String event, JsonArray users, long actor, long head) {
+    return new JsonObject().put("t", ROOM).put("room", room).put("event", event).put("users", users).put("actor", actor)
+        .put("head", head);
   }
 
   public static JsonObject presence(long user, boolean online, Long lastSeenMillis, JsonArray rooms) {

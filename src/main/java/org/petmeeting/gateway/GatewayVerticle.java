@@ -105,7 +105,8 @@ public final class GatewayVerticle extends VerticleBase {
     return List.of(health, new RoomsApi(services),
         new org.petmeeting.accounts.AccountsApi(services), new org.petmeeting.accounts.ProfilesApi(services),
         new org.petmeeting.pets.PetsApi(services), new org.petmeeting.sittings.SittingsApi(services),
-        new org.petmeeting.sittings.ApplicationsApi(services), new org.petmeeting.http.OpenApiDocument());
+        new org.petmeeting.sittings.ApplicationsApi(services), new org.petmeeting.http.OpenApiDocument(),
+        new org.petmeeting.web.WebClientRoutes());
   }
 
   /** Accepts only /ws, and only from allowed origins when the browser names one. */
@@ -191,7 +192,8 @@ public final class GatewayVerticle extends VerticleBase {
         long user = e.getLong("user");
         forRoomExcept(room, user, new Frames.Receipt(room, user, e.getLong("seq")));
       }
-      case Events.ROOM -> roomEvent(room, e.getString("event"), e.getJsonArray("users"), e.getLong("actor"));
+      case Events.ROOM -> roomEvent(room, e.getString("event"), e.getJsonArray("users"), e.getLong("actor"),
+          e.getLong("head", 0L));
       case Events.PRESENCE -> presence(e);
       default -> log.debug("unknown event {}", e);
     }
@@ -210,16 +212,15 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
-  private void roomEvent(long room, String event, JsonArray users, long actor) {
+  private void roomEvent(long room, String event, JsonArray users, long actor, long head) {
     boolean leaving = "left".equals(event);
-    List<Session> joiners = new ArrayList<>();
     if (!leaving) {
       for (Object u : users) {
         for (Session s : byUser.getOrDefault(((Number) u).longValue(), Set.of())) {
-          if (s.state() == Session.State.ACTIVE && !s.rooms.containsKey(room)) {
+          if (!s.rooms.containsKey(room)) {
             s.addRoom(room);
+            s.startRoom(room, head);
             byRoom.computeIfAbsent(room, k -> new LinkedHashSet<>()).add(s);
-            joiners.add(s);
           }
         }
       }
@@ -244,10 +245,6 @@ public final class GatewayVerticle extends VerticleBase {
           removeFromRoom(room, s);
         }
       }
-    }
-    if (!joiners.isEmpty()) {
-      chat.log().head(room).onSuccess(head -> joiners.forEach(s -> s.startRoom(room, head.seq())))
-          .onFailure(err -> log.warn("head of room {} unknown for new members: {}", room, err.getMessage()));
     }
   }
 
