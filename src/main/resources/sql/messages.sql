@@ -7,10 +7,14 @@ SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = ?
 SELECT seq, epoch, sender_id, cid, kind, text, meta, created_at
 FROM messages WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?
 
--- The persistence worker appends "(?, ?, ?, ?, ?, ?, ?, ?, ?)" once per row; IGNORE makes a
--- replayed entry (a batch retried after a crash between commit and XACK) a no-op on (room_id, seq).
+-- The persistence worker appends "(?, ?, ?, ?, ?, ?, ?, ?, ?)" once per row and insertSuffix;
+-- a replayed entry (a batch retried after a crash between commit and XACK) changes nothing on
+-- (room_id, seq). Not INSERT IGNORE: that would also turn a too-long value into a silent cut.
 -- name: insertPrefix
-INSERT IGNORE INTO messages (room_id, seq, epoch, sender_id, cid, kind, text, meta, created_at) VALUES
+INSERT INTO messages (room_id, seq, epoch, sender_id, cid, kind, text, meta, created_at) VALUES
+
+-- name: insertSuffix
+ON DUPLICATE KEY UPDATE room_id = room_id
 
 -- name: moveReadMark
 UPDATE room_members SET read_seq = GREATEST(read_seq, ?) WHERE room_id = ? AND user_id = ?

@@ -34,6 +34,7 @@ public final class ChatRouterVerticle extends VerticleBase {
 
   private final Services services;
   private final Chat chat;
+  private long sweepTimer = -1;
 
   public ChatRouterVerticle(Services services) {
     this.services = services;
@@ -49,7 +50,15 @@ public final class ChatRouterVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(ChatClient.SYSTEM_ADDRESS, this::system),
         bus.<JsonObject>localConsumer(ChatClient.MEMBERSHIP_ADDRESS, this::membership),
         bus.<JsonObject>consumer(INVALIDATE_ADDRESS, m -> chat.membership().invalidate(m.body().getLong("room"))));
+    long sweepMs = Math.max(1000, services.config().chat().membershipCacheSeconds() * 1000L);
+    sweepTimer = vertx.setPeriodic(sweepMs, id -> chat.membership().sweep());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return Future.succeededFuture();
   }
 
   private void send(Message<JsonObject> msg) {

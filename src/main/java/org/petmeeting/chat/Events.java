@@ -17,7 +17,8 @@ public final class Events {
   private Events() {}
 
   public static JsonObject message(ChatMessage m, String originNode, long receivedNanos) {
-    return new JsonObject().put("t", MESSAGE).put("room", m.room()).put("seq", m.seq()).put("json", m.toJson())
+    return new JsonObject().put("t", MESSAGE).put("room", m.room()).put("seq", m.seq()).put("epoch", m.epoch())
+        .put("json", m.toJson())
         .put("node", originNode).put("rx", receivedNanos);
   }
 

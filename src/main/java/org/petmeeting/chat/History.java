@@ -44,8 +44,10 @@ public final class History {
   public Future<Page> after(long room, long after, int limit, long cap) {
     return log.head(room).compose(head -> {
       long end = Math.min(head.seq(), cap);
-      long upTo = Math.min(end, after + limit);
-      return range(room, after, upTo).map(messages -> new Page(head.epoch(), head.seq(), messages, upTo < end));
+      // Saturating: an "after" near Long.MAX_VALUE must not wrap around.
+      long upTo = after >= end ? end : Math.min(end, after + limit);
+      return range(room, after, upTo).map(messages -> new Page(head.epoch(), head.seq(), messages,
+          after < upTo && upTo < end));
     });
   }
 

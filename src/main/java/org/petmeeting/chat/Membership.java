@@ -40,7 +40,9 @@ public final class Membership {
       Set<Long> set = Set.copyOf(list);
       // A load that raced with an invalidation may have read the old members: do not cache it.
       Long invalidated = invalidatedAt.get(room);
-      if (invalidated == null || invalidated < started) {
+      // A room with no members (or none at all) is not cached: asking about made-up room ids
+      // must not grow the cache.
+      if (!set.isEmpty() && (invalidated == null || invalidated < started)) {
         cache.put(room, new Entry(set, started));
       }
       return set;
@@ -49,6 +51,18 @@ public final class Membership {
 
   public Future<Boolean> isMember(long room, long user) {
     return members(room).map(m -> m.contains(user));
+  }
+
+  /** Drops expired entries and old invalidation marks; the router calls it periodically. */
+  public void sweep() {
+    long now = System.nanoTime();
+    cache.values().removeIf(e -> now - e.loadedAt >= ttlNanos);
+    // A mark only matters while a load that started before it may still be running.
+    invalidatedAt.values().removeIf(at -> now - at > 60_000_000_000L);
+  }
+
+  public int size() {
+    return cache.size();
   }
 
   public void invalidate(long room) {

@@ -29,7 +29,7 @@ public record AppConfig(Http http, Db db, RedisSettings redis, Auth auth, Chat c
                      long gapRepairDelayMs, int presenceTtlSeconds) {}
 
   public record Limits(int maxFrameBytes, int maxTextChars, int maxMetaBytes, int sendRatePerSecond, int sendBurst,
-                       int floodStrikes, int maxSyncLimit, int defaultSyncLimit, int outboundQueueBytes,
+                       int requestRatePerSecond, int requestBurst, int maxInFlight, int floodStrikes, int maxSyncLimit, int defaultSyncLimit, int outboundQueueBytes,
                        int badFramesPerMinute, long authTimeoutMs, int pingIntervalSec, int pingTimeoutSec,
                        long typingIntervalMs) {}
 

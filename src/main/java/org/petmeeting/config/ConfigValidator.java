@@ -78,10 +78,14 @@ final class ConfigValidator {
 
     var l = c.limits();
     range("limits.maxFrameBytes", l.maxFrameBytes(), 1024, 16 * 1024 * 1024);
-    range("limits.maxTextChars", l.maxTextChars(), 1, 1_000_000);
-    range("limits.maxMetaBytes", l.maxMetaBytes(), 0, 1_000_000);
+    // messages.text and .meta are TEXT columns (65,535 bytes; up to 4 bytes a character).
+    range("limits.maxTextChars", l.maxTextChars(), 1, 16_000);
+    range("limits.maxMetaBytes", l.maxMetaBytes(), 0, 60_000);
     range("limits.sendRatePerSecond", l.sendRatePerSecond(), 1, 1_000_000);
     range("limits.sendBurst", l.sendBurst(), 1, 1_000_000);
+    range("limits.requestRatePerSecond", l.requestRatePerSecond(), 1, 1_000_000);
+    range("limits.requestBurst", l.requestBurst(), 1, 1_000_000);
+    range("limits.maxInFlight", l.maxInFlight(), 1, 100_000);
     range("limits.floodStrikes", l.floodStrikes(), 1, 1_000_000);
     range("limits.maxSyncLimit", l.maxSyncLimit(), 1, 10_000);
     range("limits.defaultSyncLimit", l.defaultSyncLimit(), 1, l.maxSyncLimit());

@@ -30,11 +30,34 @@ final class Fields {
   }
 
   String string(String name, int minChars, int maxChars) {
+    return string(name, minChars, maxChars, ErrorCodes.TOO_LARGE);
+  }
+
+  /** A string; one over {@code maxChars} is refused with {@code tooLongCode}. */
+  String string(String name, int minChars, int maxChars, String tooLongCode) {
     JsonNode v = node.get(name);
     if (v == null || !v.isTextual()) {
       throw new BadRequest(name + " must be a string");
     }
-    return checkLength(name, v.asText(), minChars, maxChars);
+    return checkLength(name, v.asText(), minChars, maxChars, tooLongCode);
+  }
+
+  /** An optional integer, at least {@code min}; anything above {@code max} (however large) becomes max. */
+  long clampedLong(String name, long fallback, long min, long max) {
+    JsonNode v = node.get(name);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isIntegralNumber() || v.bigIntegerValue().signum() < 0) {
+      throw new BadRequest(name + " must be a non-negative integer");
+    }
+    if (v.bigIntegerValue().compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+      return max;
+    }
+    if (v.asLong() < min) {
+      throw new BadRequest(name + " must be at least " + min);
+    }
+    return v.asLong();
   }
 
   String optionalString(String name, int maxChars) {
@@ -45,16 +68,16 @@ final class Fields {
     if (!v.isTextual()) {
       throw new BadRequest(name + " must be a string");
     }
-    return checkLength(name, v.asText(), 0, maxChars);
+    return checkLength(name, v.asText(), 0, maxChars, ErrorCodes.TOO_LARGE);
   }
 
-  private static String checkLength(String name, String s, int min, int max) {
+  private static String checkLength(String name, String s, int min, int max, String tooLongCode) {
     int chars = s.codePointCount(0, s.length());
     if (chars < min) {
       throw new BadRequest(name + " must not be empty");
     }
     if (chars > max) {
-      throw new BadRequest(ErrorCodes.TOO_LARGE, name + " is longer than " + max + " characters");
+      throw new BadRequest(tooLongCode, name + " is longer than " + max + " characters");
     }
     return s;
   }

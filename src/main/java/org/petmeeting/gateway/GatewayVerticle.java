@@ -78,7 +78,11 @@ public final class GatewayVerticle extends VerticleBase {
         // connection without a close frame, is only a backstop well above it.
         .setMaxWebSocketFrameSize(nettyFrameCap(config.limits().maxFrameBytes()))
         .setMaxWebSocketMessageSize(nettyFrameCap(config.limits().maxFrameBytes()))
-        .setCompressionSupported(true);
+        .setCompressionSupported(true)
+        // No WebSocket deflate: Netty would inflate a frame whole, before any size check, so one
+        // small compressed frame could cost an event loop and a gigabyte (a "compression bomb").
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(ws -> {
@@ -176,9 +180,10 @@ public final class GatewayVerticle extends VerticleBase {
           return;
         }
         long seq = e.getLong("seq");
+        String epoch = e.getString("epoch");
         String json = e.getString("json");
         for (Session s : targets) {
-          s.offer(room, seq, json);
+          s.offer(room, seq, epoch, json);
         }
         if (services.nodeId().equals(e.getString("node"))) {
           services.metrics().sendToDeliver.record(System.nanoTime() - e.getLong("rx"), TimeUnit.NANOSECONDS);
@@ -323,7 +328,14 @@ public final class GatewayVerticle extends VerticleBase {
     chat.log().heads(rooms).onSuccess(heads -> heads.forEach((room, head) -> {
       for (Session s : byRoom.getOrDefault(room, Set.of())) {
         RoomCursor c = s.rooms.get(room);
-        if (c != null && c.started() && !c.repairing && c.last() < head.seq()) {
+        if (c == null || !c.started() || c.repairing) {
+          continue;
+        }
+        if (c.epoch() != null && !c.epoch().equals(head.epoch())) {
+          // The sequence was restarted: deliver the newest message so the client learns the epoch.
+          c.restart(Math.max(0, head.seq() - 1), head.epoch());
+        }
+        if (c.last() < head.seq()) {
           s.repair(room, c, head.seq());
         }
       }

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 final class RoomCursor {
   private long last = -1;
   private long start = -1;
+  private String epoch;
   private final TreeMap<Long, String> held = new TreeMap<>();
   boolean repairing;
 
@@ -26,16 +27,50 @@ final class RoomCursor {
 
   /** Sets the starting point (the room's head when the connection began) and releases what follows. */
   List<String> start(long head) {
+    return start(head, null);
+  }
+
+  /** As {@link #start(long)}, knowing the room's epoch ({@code null} when not known yet). */
+  List<String> start(long head, String epoch) {
     if (last < 0) {
       last = head;
       start = head;
+      this.epoch = epoch;
     }
     return release();
+  }
+
+  String epoch() {
+    return epoch;
+  }
+
+  /**
+   * The room's sequence was restarted (Redis lost it): seqs may repeat under the new epoch. What
+   * is held belongs to the old one; the stream goes on after {@code last} in the new one, and the
+   * client, seeing the new epoch, reloads the room.
+   */
+  void restart(long last, String epoch) {
+    held.clear();
+    this.last = last;
+    this.start = last;
+    this.epoch = epoch;
   }
 
   /** Where this connection's live stream of the room began: it pushes every seq after this one. */
   long liveStart() {
     return start;
+  }
+
+  /** Offers a message of a known epoch; a new epoch restarts the cursor just before it. */
+  List<String> offer(long seq, String epoch, String json) {
+    if (epoch != null && last >= 0) {
+      if (this.epoch == null) {
+        this.epoch = epoch;
+      } else if (!this.epoch.equals(epoch)) {
+        restart(seq - 1, epoch);
+      }
+    }
+    return offer(seq, json);
   }
 
   /** Offers a message; returns the frames to write now, in order (possibly none). */
@@ -45,14 +80,6 @@ final class RoomCursor {
     }
     held.putIfAbsent(seq, json);
     return last < 0 ? List.of() : release();
-  }
-
-  /** Moves past messages the client received another way (a sync reply). */
-  List<String> skipTo(long seq) {
-    if (seq > last) {
-      last = seq;
-    }
-    return release();
   }
 
   /** True when a message is held behind a missing one. */

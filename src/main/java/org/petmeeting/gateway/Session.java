@@ -50,11 +50,16 @@ final class Session {
   final String id = UUID.randomUUID().toString();
   final long openedAt = System.nanoTime();
   private final TokenBucket bucket;
+  private final TokenBucket requests;
+  private int inFlight;
+  private final Map<Long, Long> lastTyping = new HashMap<>();
   private final ArrayDeque<Long> badFrames = new ArrayDeque<>();
   final Map<Long, RoomCursor> rooms = new HashMap<>();
   private State state = State.AWAITING_AUTH;
   private Tokens.Principal principal;
   private int strikes;
+  /** Pushes that arrive while the session starts; written right after welcome, which comes first. */
+  private final List<String> beforeWelcome = new ArrayList<>();
   private long pendingBytes;
   long lastHeard = System.nanoTime();
   long lastPing = System.nanoTime();
@@ -66,6 +71,7 @@ final class Session {
     this.ws = ws;
     this.vertx = vertx;
     this.bucket = new TokenBucket(limits.sendRatePerSecond(), limits.sendBurst(), System.nanoTime());
+    this.requests = new TokenBucket(limits.requestRatePerSecond(), limits.requestBurst(), System.nanoTime());
   }
 
   State state() {
@@ -143,7 +149,7 @@ final class Session {
     JsonNode idNode = frame.get("id");
     String reqId = null;
     if (idNode != null && !idNode.isNull()) {
-      if (!idNode.isTextual() || idNode.asText().length() > 64) {
+      if (!idNode.isTextual() || idNode.asText().codePointCount(0, idNode.asText().length()) > 64) {
         badFrame(null, "id must be a string of at most 64 characters");
         return;
       }
@@ -172,7 +178,7 @@ final class Session {
           if (state == State.AUTHENTICATING) {
             throw new BadRequest("authentication is already in progress");
           }
-          authenticate(reqId, f.string("token", 1, 8192));
+          authenticate(reqId, f.string("token", 1, 8192, ErrorCodes.BAD_REQUEST));
         }
         case "ping" -> write(new Frames.Reply("pong", reqId));
         default -> error(reqId, ErrorCodes.UNAUTHORIZED, "authenticate first with an auth frame");
@@ -180,6 +186,12 @@ final class Session {
       return;
     }
     if (state != State.ACTIVE) {
+      return;
+    }
+    // Every request costs a token and a slot, so no single connection can fill the shared pools.
+    long wait = requests.take(System.nanoTime());
+    if (wait > 0 || inFlight >= limits.maxInFlight()) {
+      rateLimited(reqId, Math.max(wait, 1));
       return;
     }
     switch (type) {
@@ -208,6 +220,8 @@ final class Session {
     }
     principal = verified.get();
     state = State.AUTHENTICATING;
+    // Frames sent right behind auth wait in the socket until the session is ready for them.
+    ws.pause();
     // Registered before the heads are read, so no live event can slip between the two: events
     // that arrive meanwhile are held by the cursors until their starting point is known.
     services.chat().rooms().roomsOf(principal.userId())
@@ -222,7 +236,7 @@ final class Session {
           return services.chat().log().heads(roomIds).onSuccess(heads -> heads.forEach((room, head) -> {
             RoomCursor c = rooms.get(room);
             if (c != null) {
-              c.start(head.seq()).forEach(this::writeRaw);
+              c.start(head.seq(), head.epoch()).forEach(this::writeRaw);
             }
           }));
         })
@@ -236,9 +250,15 @@ final class Session {
           }
           write(new Frames.Welcome(reqId, new Frames.UserRef(principal.userId(), principal.name()), id,
               limits.pingIntervalSec(), limits.pingTimeoutSec()));
+          beforeWelcome.forEach(this::writeRaw);
+          beforeWelcome.clear();
+          ws.resume();
         })
         .onFailure(err -> {
           log.warn("session {} could not start: {}", id, err.toString());
+          beforeWelcome.clear();
+          state = State.AWAITING_AUTH;
+          ws.resume();
           error(reqId, ErrorCodes.UNAVAILABLE, "the server cannot start this session now; retry later");
           close(ErrorCodes.CLOSE_INTERNAL, "unavailable");
         });
@@ -248,18 +268,12 @@ final class Session {
 
   private void send(String reqId, Fields f) {
     long room = f.positiveLong("room");
-    String cid = f.string("cid", 1, 64);
+    String cid = f.string("cid", 1, 64, ErrorCodes.BAD_REQUEST);
     String text = f.string("text", 1, limits.maxTextChars());
     String meta = f.optionalObject("meta", limits.maxMetaBytes());
     long wait = bucket.take(System.nanoTime());
     if (wait > 0) {
-      services.metrics().rateLimited.increment();
-      if (++strikes >= limits.floodStrikes()) {
-        error(reqId, ErrorCodes.RATE_LIMITED, "too many messages", wait);
-        close(ErrorCodes.CLOSE_FLOODING, "flooding");
-        return;
-      }
-      error(reqId, ErrorCodes.RATE_LIMITED, "too many messages; retry after " + wait + " ms", wait);
+      rateLimited(reqId, wait);
       return;
     }
     strikes = 0;
@@ -269,14 +283,30 @@ final class Session {
     if (meta != null) {
       body.put("meta", meta);
     }
-    vertx.eventBus().<JsonObject>request(ChatRouterVerticle.SEND_ADDRESS, body,
-            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
+    track(vertx.eventBus().<JsonObject>request(ChatRouterVerticle.SEND_ADDRESS, body,
+            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS)))
         .onSuccess(reply -> {
           JsonObject r = reply.body();
           write(new Frames.Ack(reqId, room, cid, r.getLong("seq"), r.getString("ts"), r.getBoolean("duplicate")));
           services.metrics().sendToAck.record(System.nanoTime() - rx, java.util.concurrent.TimeUnit.NANOSECONDS);
         })
         .onFailure(err -> replyFailure(reqId, err));
+  }
+
+  private void rateLimited(String reqId, long retryAfterMs) {
+    services.metrics().rateLimited.increment();
+    if (++strikes >= limits.floodStrikes()) {
+      error(reqId, ErrorCodes.RATE_LIMITED, "too many requests", retryAfterMs);
+      close(ErrorCodes.CLOSE_FLOODING, "flooding");
+      return;
+    }
+    error(reqId, ErrorCodes.RATE_LIMITED, "too many requests; retry after " + retryAfterMs + " ms", retryAfterMs);
+  }
+
+  /** Counts a request as in flight until its future completes. */
+  private <T> Future<T> track(Future<T> work) {
+    inFlight++;
+    return work.andThen(ar -> inFlight--);
   }
 
   private void replyFailure(String reqId, Throwable err) {
@@ -307,28 +337,31 @@ final class Session {
       throw new BadRequest("after must be a non-negative integer");
     }
     String epoch = f.optionalString("epoch", 64);
-    long limit = f.nonNegativeLong("limit", limits.defaultSyncLimit());
-    if (limit == 0) {
-      throw new BadRequest("limit must be at least 1");
-    }
-    int capped = (int) Math.min(limit, limits.maxSyncLimit());
+    // Above the maximum is lowered to it, however large.
+    int capped = (int) f.clampedLong("limit", limits.defaultSyncLimit(), 1, limits.maxSyncLimit());
     withMembership(reqId, room, () -> services.chat().log().head(room)
         .compose(head -> {
           boolean reset = epoch != null && !epoch.equals(head.epoch());
           long from = reset ? 0 : after;
           RoomCursor c = rooms.get(room);
-          // This connection pushes every seq after its live start by itself; a sync from before
-          // that point returns only what the live stream will not, so nothing arrives twice.
-          boolean catchingUp = c != null && c.started() && from < c.liveStart();
-          long cap = catchingUp ? c.liveStart() : Long.MAX_VALUE;
+          // This connection pushes every seq after its live start by itself, so a sync answers
+          // only up to that point: the union of both is exactly what the client lacks, once.
+          long cap = c != null && c.started() ? c.liveStart() : Long.MAX_VALUE;
           return services.chat().history().after(room, from, capped, cap).map(page -> {
             List<String> frames = new ArrayList<>(page.messages().size());
-            page.messages().forEach(m -> frames.add(m.toJson()));
-            write(new Frames.Synced(reqId, room, page.epoch(), page.head(), frames, page.more(), reset));
-            // A sync past what the live stream delivered moves it on, so nothing arrives twice.
-            if (!catchingUp && c != null && c.started() && !page.messages().isEmpty()) {
-              c.skipTo(page.messages().get(page.messages().size() - 1).seq()).forEach(this::writeRaw);
+            // Also bounded in size, so the reply fits the connection's outbound queue.
+            long budget = limits.outboundQueueBytes() / 2;
+            boolean cut = false;
+            for (var m : page.messages()) {
+              String json = m.toJson();
+              budget -= json.length();
+              if (budget < 0 && !frames.isEmpty()) {
+                cut = true;
+                break;
+              }
+              frames.add(json);
             }
+            write(new Frames.Synced(reqId, room, page.epoch(), page.head(), frames, page.more() || cut, reset));
             return null;
           });
         }));
@@ -350,18 +383,28 @@ final class Session {
 
   private void typing(String reqId, Fields f) {
     long room = f.positiveLong("room");
+    // Throttled here first: a typing burst from one connection never reaches Redis.
+    long now = System.nanoTime();
+    Long last = lastTyping.get(room);
+    if (last != null && now - last < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(limits.typingIntervalMs())) {
+      return;
+    }
+    if (lastTyping.size() > 1000) {
+      lastTyping.clear();
+    }
+    lastTyping.put(room, now);
     withMembership(reqId, room, () -> gateway.typing(room, principal.userId()));
   }
 
   /** Runs {@code action} when the user is a member; a non-member gets forbidden, whether the room exists or not. */
   private void withMembership(String reqId, long room, java.util.function.Supplier<Future<?>> action) {
-    services.chat().membership().isMember(room, principal.userId())
+    track(services.chat().membership().isMember(room, principal.userId())
         .compose(member -> {
           if (!member) {
             return Future.failedFuture(new BadRequest(ErrorCodes.FORBIDDEN, "not a member of this room"));
           }
           return action.get();
-        })
+        }))
         .onFailure(err -> {
           if (err instanceof BadRequest b) {
             if (ErrorCodes.BAD_REQUEST.equals(b.code)) {
@@ -378,12 +421,12 @@ final class Session {
   // ---- pushes
 
   /** A live message of a room; written now if it is next, else held until the gap is filled. */
-  void offer(long room, long seq, String json) {
+  void offer(long room, long seq, String epoch, String json) {
     RoomCursor c = rooms.get(room);
     if (c == null) {
       return;
     }
-    c.offer(seq, json).forEach(this::writeRaw);
+    c.offer(seq, epoch, json).forEach(this::writeRaw);
     if (c.hasGap() && !c.repairing) {
       c.repairing = true;
       vertx.setTimer(Math.max(1, services.config().chat().gapRepairDelayMs()), t -> repair(room, c, -1));
@@ -410,7 +453,7 @@ final class Session {
         return;
       }
       for (ChatMessage m : ar.result()) {
-        c.offer(m.seq(), m.toJson()).forEach(this::writeRaw);
+        c.offer(m.seq(), m.epoch(), m.toJson()).forEach(this::writeRaw);
       }
       if (c.hasGap()) {
         c.repairing = true;
@@ -443,6 +486,10 @@ final class Session {
 
   void writeRaw(String json) {
     if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.AUTHENTICATING) {
+      beforeWelcome.add(json);
       return;
     }
     int size = json.length();

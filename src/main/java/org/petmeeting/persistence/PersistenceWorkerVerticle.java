@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drains the persist streams into MySQL: XREADGROUP on a connection of its own (a blocking read
- * never holds a pooled one), one multi-row INSERT IGNORE per batch plus read-mark updates in one
+ * never holds a pooled one), one multi-row INSERT (a no-op on a replayed (room_id, seq)) per batch plus read-mark updates in one
  * transaction, XACK and XDEL only after the commit. Entries another worker left pending too long
  * are taken over with XAUTOCLAIM. While MySQL is down the entries stay pending and are retried;
  * nothing acked to a client is dropped.
@@ -201,6 +201,7 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
                 all.addValue(t.getValue(j));
               }
             }
+            sql.append(' ').append(SQL.get("insertSuffix"));
             chain = tx.preparedQuery(sql.toString()).execute(all);
           }
           if (!marks.isEmpty()) {

@@ -162,7 +162,7 @@ public final class RoomsApi implements RestApi {
     Set<Long> members = new LinkedHashSet<>();
     if (ids != null && ids.isArray()) {
       for (JsonNode id : ids) {
-        if (!id.isIntegralNumber() || id.asLong() <= 0) {
+        if (!id.isIntegralNumber() || !id.canConvertToLong() || id.asLong() <= 0) {
           throw Problem.badRequest("memberIds must hold positive integers");
         }
         members.add(id.asLong());
@@ -230,11 +230,9 @@ public final class RoomsApi implements RestApi {
     requireMember(room, me)
         .compose(v -> after != null ? chat.history().after(room, after, limit)
             : chat.history().before(room, before != null ? before : Long.MAX_VALUE, limit))
-        .onSuccess(page -> {
-          List<String> json = page.messages().stream().map(ChatMessage::toJson).toList();
-          ctx.json(new io.vertx.core.json.JsonObject(Json.write(new MessagePage(room, page.epoch(), page.head(),
-              "[" + String.join(",", json) + "]", page.more()))));
-        })
+        .map(page -> Json.write(new MessagePage(room, page.epoch(), page.head(),
+            "[" + String.join(",", page.messages().stream().map(ChatMessage::toJson).toList()) + "]", page.more())))
+        .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body))
         .onFailure(err -> ctx.fail(err instanceof History.Incomplete
             ? Problem.unavailable("history is temporarily incomplete; retry shortly") : err));
   }
@@ -260,7 +258,7 @@ public final class RoomsApi implements RestApi {
 
   static long longField(JsonNode body, String name) {
     JsonNode v = body.get(name);
-    if (v == null || !v.isIntegralNumber() || v.asLong() <= 0) {
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() <= 0) {
       throw Problem.badRequest(name + " must be a positive integer");
     }
     return v.asLong();

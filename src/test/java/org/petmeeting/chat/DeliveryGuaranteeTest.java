@@ -34,7 +34,7 @@ class DeliveryGuaranteeTest {
     // A short log window, so reconnect syncs must reach into MySQL; a high rate limit so 20
     // senders are not throttled.
     server = TestServer.start(Map.of("PM_CHAT_ROOM_LOG_MAX_LEN", "50", "PM_LIMITS_SEND_RATE_PER_SECOND", "1000",
-        "PM_LIMITS_SEND_BURST", "1000"));
+        "PM_LIMITS_SEND_BURST", "1000", "PM_LIMITS_REQUEST_RATE_PER_SECOND", "1000", "PM_LIMITS_REQUEST_BURST", "1000"));
     rest = new Rest(server);
   }
 

@@ -18,7 +18,8 @@ class BackpressureAndShutdownTest {
   @Test
   void aClientThatStopsReadingIsClosedAsASlowConsumerWhileOthersKeepReceiving() {
     try (TestServer server = TestServer.start(Map.of("PM_LIMITS_OUTBOUND_QUEUE_BYTES", "65536",
-        "PM_LIMITS_SEND_RATE_PER_SECOND", "100000", "PM_LIMITS_SEND_BURST", "100000"))) {
+        "PM_LIMITS_SEND_RATE_PER_SECOND", "100000", "PM_LIMITS_SEND_BURST", "100000",
+        "PM_LIMITS_REQUEST_RATE_PER_SECOND", "100000", "PM_LIMITS_REQUEST_BURST", "100000"))) {
       var s = server.app().services();
       User a = TestUsers.create(s, "a");
       User slow = TestUsers.create(s, "slow");
@@ -43,6 +44,41 @@ class BackpressureAndShutdownTest {
         // The others were never slowed down: the healthy reader got every message, in order.
         JsonObject last = sender.request(new JsonObject().put("type", "send").put("room", room).put("cid", "last").put("text", "end"));
         assertThat(reader.next("message").getLong("seq")).isEqualTo(last.getLong("seq"));
+      }
+    }
+  }
+
+  @Test
+  void aSyncOfLongMessagesIsCutToFitTheOutboundQueueAndThePagesAddUp() {
+    try (TestServer server = TestServer.start(Map.of("PM_LIMITS_OUTBOUND_QUEUE_BYTES", "65536"))) {
+      var s = server.app().services();
+      User a = TestUsers.create(s, "a");
+      User b = TestUsers.create(s, "b");
+      long room = new Rest(server).directRoom(a.token(), b.id());
+      String text = "x".repeat(4000);
+      try (WsClient writer = WsClient.authenticated(server.port(), a.token())) {
+        for (int i = 0; i < 30; i++) {
+          writer.request(new JsonObject().put("type", "send").put("room", room).put("cid", "big" + i).put("text", text));
+        }
+      }
+      try (WsClient reader = WsClient.authenticated(server.port(), b.token())) {
+        long after = 0;
+        int pages = 0;
+        boolean more = true;
+        while (more) {
+          JsonObject page = reader.request(new JsonObject().put("type", "sync").put("room", room).put("after", after)
+              .put("limit", 500));
+          assertThat(page.getString("type")).as("a legal sync never costs the connection").isEqualTo("synced");
+          assertThat(page.encode().length()).isLessThan(65536);
+          for (Object m : page.getJsonArray("messages")) {
+            assertThat(((JsonObject) m).getLong("seq")).isEqualTo(after + 1);
+            after++;
+          }
+          more = page.getBoolean("more");
+          pages++;
+        }
+        assertThat(after).isEqualTo(30);
+        assertThat(pages).isGreaterThan(1);
       }
     }
   }

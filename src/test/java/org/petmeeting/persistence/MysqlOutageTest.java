@@ -25,7 +25,7 @@ class MysqlOutageTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(java.util.Map.of("PM_LIMITS_SEND_RATE_PER_SECOND", "1000", "PM_LIMITS_SEND_BURST", "1000"));
+    server = TestServer.start(java.util.Map.of("PM_LIMITS_SEND_RATE_PER_SECOND", "1000", "PM_LIMITS_SEND_BURST", "1000", "PM_LIMITS_REQUEST_RATE_PER_SECOND", "1000", "PM_LIMITS_REQUEST_BURST", "1000"));
   }
 
   @AfterAll
