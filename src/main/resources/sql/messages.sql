@@ -16,6 +16,10 @@ INSERT INTO messages (room_id, seq, epoch, sender_id, cid, kind, text, meta, cre
 -- name: insertSuffix
 ON DUPLICATE KEY UPDATE room_id = room_id
 
+-- The worker appends "(?, ?)" per row and a closing parenthesis.
+-- name: bySeqPrefix
+SELECT room_id, seq, cid, sender_id FROM messages WHERE (room_id, seq) IN (
+
 -- name: moveReadMark
 UPDATE room_members SET read_seq = GREATEST(read_seq, ?) WHERE room_id = ? AND user_id = ?
 

@@ -21,6 +21,7 @@ public final class ChatMetrics {
   public final Counter gapRepairs;
   public final Counter persisted;
   public final Counter persistFailures;
+  public final Counter persistConflicts;
   public final Timer sendToAck;
   public final Timer sendToDeliver;
   public final DistributionSummary persistBatch;
@@ -38,6 +39,8 @@ public final class ChatMetrics {
     slowConsumers = Counter.builder("pm_ws_slow_consumers").description("connections closed as slow consumers").register(registry);
     gapRepairs = Counter.builder("pm_delivery_gap_repairs").description("gaps filled from the room log").register(registry);
     persisted = Counter.builder("pm_persist_rows").description("message rows written to MySQL").register(registry);
+    persistConflicts = Counter.builder("pm_persist_conflicts")
+        .description("messages whose (room, seq) MySQL already held with another message").register(registry);
     persistFailures = Counter.builder("pm_persist_failures").description("persist batches that failed and will be retried").register(registry);
     sendToAck = Timer.builder("pm_send_to_ack").description("from frame received to ack written")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))

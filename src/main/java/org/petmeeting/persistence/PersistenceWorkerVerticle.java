@@ -202,7 +202,9 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
               }
             }
             sql.append(' ').append(SQL.get("insertSuffix"));
-            chain = tx.preparedQuery(sql.toString()).execute(all);
+            // One primary-key read of the batch back: the client's found-rows count cannot tell a
+            // replay from a conflict, the stored cids can.
+            chain = tx.preparedQuery(sql.toString()).execute(all).compose(r -> checkConflicts(tx, messages));
           }
           if (!marks.isEmpty()) {
             List<Tuple> updates = new ArrayList<>();
@@ -215,6 +217,37 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
       services.metrics().persisted.increment(messages.size());
       services.metrics().persistBatch.record(entries.size());
       return entries.size();
+    });
+  }
+
+  /**
+   * A row that was there already is expected for a replay (same cid and sender); a different message
+   * under the same (room, seq) means the room's sequence went backwards (a Redis failover to a
+   * replica that had not received the latest writes, with redis.waitReplicas = 0). MySQL keeps the
+   * first; the other is reported loudly rather than dropped in silence.
+   */
+  private Future<Void> checkConflicts(io.vertx.sqlclient.SqlConnection tx, List<Tuple> messages) {
+    StringBuilder sql = new StringBuilder(SQL.get("bySeqPrefix"));
+    Tuple keys = Tuple.tuple();
+    Map<String, Tuple> byKey = new HashMap<>();
+    for (int i = 0; i < messages.size(); i++) {
+      Tuple t = messages.get(i);
+      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+      keys.addValue(t.getValue(0)).addValue(t.getValue(1));
+      byKey.put(t.getValue(0) + ":" + t.getValue(1), t);
+    }
+    return tx.preparedQuery(sql.append(")").toString()).execute(keys).map(rows -> {
+      for (io.vertx.sqlclient.Row row : rows) {
+        Tuple mine = byKey.get(row.getLong("room_id") + ":" + row.getLong("seq"));
+        if (mine != null && (!row.getString("cid").equals(mine.getString(4))
+            || row.getLong("sender_id").longValue() != mine.getLong(3).longValue())) {
+          services.metrics().persistConflicts.increment();
+          log.error("room {} seq {} already holds another message (cid {}, not {}): the room's sequence went "
+              + "backwards; the later message is kept only in the Redis log", row.getLong("room_id"),
+              row.getLong("seq"), row.getString("cid"), mine.getString(4));
+        }
+      }
+      return null;
     });
   }
 
