@@ -240,12 +240,9 @@ export class ChatConnection extends EventTarget {
     clearTimeout(this._reconnectTimer);
     this._reconnectTimer = null;
     if (!this._started) return;
-    if (this.window?.navigator && this.window.navigator.onLine === false) {
-      // No network: the 'online' event brings us back (and, should it never come, a later try).
-      this._setState(this.user ? State.RECONNECTING : State.CONNECTING);
-      this._reconnectTimer = setTimeout(() => this._connect(), this.options.maxBackoffMs);
-      return;
-    }
+    // navigator.onLine is only a hint: it reads false on a machine whose only interface is
+    // loopback, where a server on the same host is still reachable. So always try; a failed try
+    // backs off, and the 'online' event brings a prompt retry.
     this._setState(this.user ? State.RECONNECTING : State.CONNECTING);
     let ws;
     try {
@@ -348,7 +345,9 @@ export class ChatConnection extends EventTarget {
     // Browsers know before TCP does: drop the connection now rather than after a ping timeout.
     if (!this._started || !this._ws) return;
     this._teardown(4000, 'client offline');
-    this._setState(State.RECONNECTING);
+    // The 'online' event normally brings us back; the browser can be wrong, so try again later anyway.
+    this._attempt = Math.max(this._attempt, 1);
+    this._scheduleReconnect(this.options.maxBackoffMs);
   }
 
   _browserOnline() {
