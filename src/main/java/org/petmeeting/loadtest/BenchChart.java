@@ -131,7 +131,8 @@ final class BenchChart {
         Math.pow(10, Math.ceil(Math.log10(max))), true);
     plot.axes("send -> deliver latency in the measured window (ms, log scale)", "ms", null, 0);
     svg.line(plot.x, plot.py(25), plot.x + plot.w, plot.py(25), "#d62728", 1, "6,4");
-    svg.text(plot.x + plot.w - 4, plot.py(25) - 4, "25 ms target (at half the durable maximum)", 11, "end", "#d62728", false);
+    svg.line(plot.x + plot.w - 330, 705, plot.x + plot.w - 300, 705, "#d62728", 1, "6,4");
+    svg.text(plot.x + plot.w, 709, "25 ms target (at half of the durable maximum)", 12, "end", "#d62728", false);
     double group = plot.w / Math.max(1, flows.size());
     double bar = Math.min(28, (group - 20) / PERCENTILES.length);
     for (int i = 0; i < flows.size(); i++) {
@@ -178,33 +179,36 @@ final class BenchChart {
     svg.text(plot.x + plot.w, plot.y + plot.h + 34, "dashed: half of the reference (target)", 11, "end", "#d62728", false);
   }
 
-  private static void idle(Svg svg, JsonNode idle) {
+  private static void idle(Svg svg, List<BenchReport.IdleLine> runs) {
     double limitMiB = BenchReport.HEAP_LIMIT_KIB / 1024.0;
-    Svg.Plot plot = new Svg.Plot(svg, 690, 770, 470, 190, 3, 0, 300, false);
-    plot.axes("Idle connections: heap after a full GC (MiB)", "MiB", null, 0);
+    BenchReport.IdleLine idle = runs.stream()
+        .max(java.util.Comparator.comparingInt(BenchReport.IdleLine::connections)).orElse(null);
+    double top = 300;
+    if (idle != null) {
+      top = Math.max(top, Math.max(idle.heapAfterMiB(), idle.heapAt20kMiB()) * 1.15);
+    }
+    double step = Svg.niceStep(top / 5);
+    Svg.Plot plot = new Svg.Plot(svg, 690, 770, 470, 190, 3, 0, Math.ceil(top / step) * step, false);
+    plot.axes("Idle connections: live heap after a full GC (MiB)", "MiB", null, 0);
     svg.line(plot.x, plot.py(limitMiB), plot.x + plot.w, plot.py(limitMiB), "#d62728", 1, "6,4");
-    svg.text(plot.x + plot.w - 4, plot.py(limitMiB) - 4, "256 MiB target", 11, "end", "#d62728", false);
+    svg.text(plot.x + 4, plot.py(limitMiB) - 4, "256 MiB target", 11, "start", "#d62728", false);
     if (idle == null) {
       svg.text(plot.x + plot.w / 2, plot.y + plot.h / 2, "no idle run", 12, "middle", "#777", false);
       return;
     }
-    int n = idle.path("connections").asInt();
-    double before = idle.path("heapBeforeKiB").asDouble() / 1024;
-    double after = idle.path("heapAfterKiB").asDouble() / 1024;
-    double projected = before + idle.path("heapPerConnectionBytes").asDouble() * BenchReport.IDLE_TARGET / (1024.0 * 1024);
-    String[] names = {"before connecting", String.format(Locale.ROOT, "%,d connected", n),
-        String.format(Locale.ROOT, "at %,d (per-connection x 20k)", BenchReport.IDLE_TARGET)};
-    double[] values = {before, after, projected};
+    String[] names = {"before connecting", String.format(Locale.ROOT, "%,d connected", idle.connections()),
+        String.format(Locale.ROOT, "%,d (projected)", BenchReport.IDLE_TARGET)};
+    double[] values = {idle.heapBeforeMiB(), idle.heapAfterMiB(), idle.heapAt20kMiB()};
     double group = plot.w / 3;
     for (int i = 0; i < 3; i++) {
       double gx = plot.x + i * group + group / 2;
-      double top = plot.py(values[i]);
-      svg.rect(gx - 35, top, 70, plot.y + plot.h - top, i == 2 ? "#9ecae1" : "#1f77b4", null);
-      svg.text(gx, top - 4, String.format(Locale.ROOT, "%.1f", values[i]), 11, "middle", "#333", false);
+      double y = plot.py(values[i]);
+      svg.rect(gx - 35, y, 70, plot.y + plot.h - y, i == 2 ? "#9ecae1" : "#1f77b4", null);
+      svg.text(gx, y - 4, String.format(Locale.ROOT, "%.1f", values[i]), 11, "middle", "#333", false);
       svg.text(gx, plot.y + plot.h + 16, names[i], 11, "middle", "#222", false);
     }
     svg.text(plot.x + plot.w, plot.y + plot.h + 34, String.format(Locale.ROOT,
-        "per connection: heap %,d B, RSS %,d B", idle.path("heapPerConnectionBytes").asLong(),
-        idle.path("rssPerConnectionBytes").asLong()), 11, "end", "#333", false);
+        "per connection: heap %,d B, RSS %,d B (%s)", idle.heapPerConnectionBytes(), idle.rssPerConnectionBytes(),
+        idle.label()), 11, "end", "#333", false);
   }
 }

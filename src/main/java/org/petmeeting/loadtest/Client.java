@@ -207,10 +207,16 @@ final class Client {
 
   // ---- sending
 
-  /** Sends one message to the next of its rooms; false when it cannot now. */
-  boolean sendOne() {
+  /** What {@link #sendOne} did. */
+  enum Sent { SENT, NOT_CONNECTED, TOO_MANY_PENDING }
+
+  /** Sends one message to the next of its rooms, unless it is not connected or has too many unacked. */
+  Sent sendOne() {
     if (state != State.ACTIVE || tracks.length == 0) {
-      return false;
+      return Sent.NOT_CONNECTED;
+    }
+    if (pending.size() >= lane.settings().maxPending()) {
+      return Sent.TOO_MANY_PENDING;
     }
     Track t = tracks[nextRoom++ % tracks.length];
     long now = System.nanoTime();
@@ -221,7 +227,7 @@ final class Client {
     stats.sent.increment();
     stats.pending.increment();
     writeSend(p);
-    return true;
+    return Sent.SENT;
   }
 
   private void writeSend(Pending p) {

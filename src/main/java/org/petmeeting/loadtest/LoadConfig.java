@@ -20,6 +20,7 @@ public record LoadConfig(
     int roomSize,
     double rate,
     int window,
+    int maxPending,
     int messageSize,
     double rampUpSec,
     double warmupSec,
@@ -45,6 +46,8 @@ public record LoadConfig(
         --rate R               messages per second, all clients together (open loop; default 100)
         --rate-per-client R    the same, per client (overrides --rate)
         --window N             closed loop instead: each client keeps N sends unacknowledged (saturation)
+        --max-pending N        open loop: a client with N sends unacknowledged skips its turn (default 16,
+                               under the server's 32 requests in flight per connection); skips are counted
         --message-size N       characters of text per message (default 100)
         --ramp-up S            seconds over which the clients connect (default 5)
         --warmup S             seconds of sending before measuring (default 5)
@@ -93,7 +96,7 @@ public record LoadConfig(
       throw new IllegalArgumentException("");
     }
     Set<String> known = Set.of("url", "label", "run-id", "clients", "rooms", "room-size", "rate", "rate-per-client",
-        "window", "message-size", "ramp-up", "warmup", "duration", "drain", "event-loops", "idle", "settle",
+        "window", "max-pending", "message-size", "ramp-up", "warmup", "duration", "drain", "event-loops", "idle", "settle",
         "server-pid", "rest-concurrency", "connect-concurrency", "no-reconnect", "profile", "out");
     for (String k : o.keySet()) {
       if (!known.contains(k)) {
@@ -126,6 +129,10 @@ public record LoadConfig(
       rate = number(o, "rate-per-client", 1, 0, 100_000) * clients;
     }
     int window = integer(o, "window", 0, 0, 10_000);
+    int maxPending = integer(o, "max-pending", Math.max(16, window), 1, 10_000);
+    if (window > maxPending) {
+      throw new IllegalArgumentException("--window " + window + " is larger than --max-pending " + maxPending);
+    }
     int loops = integer(o, "event-loops", Runtime.getRuntime().availableProcessors(), 1, 64);
     List<Long> pids = new ArrayList<>();
     for (String p : o.getOrDefault("server-pid", "").split(",")) {
@@ -138,7 +145,7 @@ public record LoadConfig(
       throw new IllegalArgumentException("--run-id must be 1 to 16 of [A-Za-z0-9_.-]");
     }
     return new LoadConfig(List.copyOf(urls), o.getOrDefault("label", "run"), runId, clients, rooms, roomSize,
-        idle ? 0 : rate, idle ? 0 : window, integer(o, "message-size", 100, 1, 4000),
+        idle ? 0 : rate, idle ? 0 : window, maxPending, integer(o, "message-size", 100, 1, 4000),
         number(o, "ramp-up", 5, 0, 3600), idle ? 0 : number(o, "warmup", 5, 0, 3600),
         number(o, "duration", 30, 0, 86_400), idle ? 0 : number(o, "drain", 30, 0, 3600), loops, idle,
         number(o, "settle", 5, 0, 600), List.copyOf(pids), integer(o, "rest-concurrency", 32, 1, 1024),

@@ -163,6 +163,7 @@ public final class LoadTool {
         phase = "settle";
         sleep(config.settleSec());
         after = probe(true);
+        log("measured the servers with %d connections open; holding them %.0f s", connected, config.durationSec());
         phase = "hold";
         s0 = stats.snapshot();
         tool0 = toolCpuSeconds();

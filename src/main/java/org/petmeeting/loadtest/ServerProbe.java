@@ -19,7 +19,9 @@ final class ServerProbe {
   private static final double TICKS_PER_SECOND = 100.0;
 
   /** One look at a process. Sizes in KiB; {@code heapAfterGcKiB} is -1 when not measured. */
-  record Sample(long pid, long rssKiB, long heapAfterGcKiB, int threads, int fds, double cpuSeconds) {}
+  record Sample(long pid, long rssKiB, long heapAfterGcKiB, long maxHeapKiB, int threads, int fds, double cpuSeconds) {}
+
+  private static final Pattern MAX_HEAP = Pattern.compile("-XX:MaxHeapSize=(\\d+)");
 
   private ServerProbe() {}
 
@@ -28,8 +30,14 @@ final class ServerProbe {
     if (fullGc) {
       heap = heapAfterFullGc(pid);
     }
-    return new Sample(pid, statusField(pid, "VmRSS"), heap, (int) statusField(pid, "Threads"), fds(pid),
-        cpuSeconds(pid));
+    return new Sample(pid, statusField(pid, "VmRSS"), heap, maxHeapKiB(pid), (int) statusField(pid, "Threads"),
+        fds(pid), cpuSeconds(pid));
+  }
+
+  /** The process's -Xmx (MaxHeapSize) in KiB; -1 when it cannot be read. */
+  static long maxHeapKiB(long pid) {
+    Matcher m = MAX_HEAP.matcher(String.valueOf(jcmd(pid, "VM.flags")));
+    return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
   }
 
   /** User plus system CPU seconds the process has used; -1 when it cannot be read. */
