@@ -158,6 +158,10 @@ public final class LoadTool {
       double tool1;
       Map<Long, Double> server0 = cpu();
       Map<Long, Double> server1;
+      Map<String, Double> threads0;
+      Map<String, Double> threads1;
+      Map<String, Double> machine0;
+      Map<String, Double> machine1;
       List<ServerProbe.Sample> after;
       if (config.idle()) {
         phase = "settle";
@@ -168,10 +172,14 @@ public final class LoadTool {
         s0 = stats.snapshot();
         tool0 = toolCpuSeconds();
         server0 = cpu();
+        threads0 = threads();
+        machine0 = ServerProbe.machineCpuSeconds();
         sleep(config.durationSec());
         s1 = stats.snapshot();
         tool1 = toolCpuSeconds();
         server1 = cpu();
+        threads1 = threads();
+        machine1 = ServerProbe.machineCpuSeconds();
         measuredSecs = (s1.nanos() - s0.nanos()) / 1e9;
         long active = activeNow(lanes);
         idle = idleFigures(connected, before, after, measuredSecs, active);
@@ -206,10 +214,14 @@ public final class LoadTool {
         s0 = stats.snapshot();
         tool0 = toolCpuSeconds();
         server0 = cpu();
+        threads0 = threads();
+        machine0 = ServerProbe.machineCpuSeconds();
         sleepUntil(stats.measureTo);
         s1 = stats.snapshot();
         tool1 = toolCpuSeconds();
         server1 = cpu();
+        threads1 = threads();
+        machine1 = ServerProbe.machineCpuSeconds();
         measuredSecs = (s1.nanos() - s0.nanos()) / 1e9;
         awaitAll(lanes.stream().map(Lane::stopSending).toList(), 60);
 
@@ -269,7 +281,8 @@ public final class LoadTool {
           new Report.Connections(config.clients(), connected, failed, stats.reconnects.sum(), activeAtEnd),
           throughput, Stats.Latency.of(stats.ackMeasuredTotal()), Stats.Latency.of(stats.deliverMeasuredTotal()),
           accounting, stats.errors(),
-          new Report.Cpu(measuredSecs > 0 ? round((tool1 - tool0) / measuredSecs) : 0, serverCores),
+          new Report.Cpu(measuredSecs > 0 ? round((tool1 - tool0) / measuredSecs) : 0, serverCores,
+              threadCores(threads0, threads1, measuredSecs), machineCores(machine0, machine1, measuredSecs)),
           before, after, idle, stats.timeline(), problems.isEmpty(), problems);
     } finally {
       sampler.shutdownNow();
@@ -345,6 +358,42 @@ public final class LoadTool {
     return out;
   }
 
+  private Map<String, Double> threads() {
+    return config.serverPids().isEmpty() ? Map.of() : ServerProbe.threadCpuSeconds(config.serverPids().get(0));
+  }
+
+  /** Cores per thread group over the window, busiest first, leaving out the idle ones. */
+  private static Map<String, Double> threadCores(Map<String, Double> before, Map<String, Double> after, double secs) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (secs <= 0) {
+      return out;
+    }
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), round((e.getValue() - before.getOrDefault(e.getKey(), 0.0)) / secs)))
+        .filter(e -> e.getValue() >= 0.01)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  /** The ten busiest processes of the window, the tool and the servers named as such. */
+  private Map<String, Double> machineCores(Map<String, Double> before, Map<String, Double> after, double secs) {
+    Map<String, Double> renamed = new LinkedHashMap<>();
+    String self = "java " + ProcessHandle.current().pid();
+    threadCores(before, after, secs).forEach((k, v) -> {
+      String name = k.equals(self) ? "loadtool" : k;
+      for (long pid : config.serverPids()) {
+        if (k.equals("java " + pid)) {
+          name = "server " + pid;
+        }
+      }
+      if (renamed.size() < 10) {
+        renamed.put(name, v);
+      }
+    });
+    return renamed;
+  }
+
   private Map<Long, Double> cpu() {
     Map<Long, Double> out = new LinkedHashMap<>();
     for (long pid : config.serverPids()) {
@@ -393,8 +442,9 @@ public final class LoadTool {
           a.ackedMessages(), a.deliveredUnique() - a.unackedDelivered(), a.expectedDeliveries(), a.lost(), a.duplicated(),
           a.outOfOrder()));
     }
-    b.append(String.format(Locale.ROOT, "cpu: tool %.2f cores, servers %s; load %s -> %s%n", r.cpu().toolCores(),
-        r.cpu().serverCores(), r.machine().loadAvgStart(), r.machine().loadAvgEnd()));
+    b.append(String.format(Locale.ROOT, "cpu: tool %.2f cores, servers %s %s; load %s -> %s%n", r.cpu().toolCores(),
+        r.cpu().serverCores(), r.cpu().serverThreads(), r.machine().loadAvgStart(), r.machine().loadAvgEnd()));
+    b.append("machine cpu (cores): ").append(r.cpu().machine()).append('\n');
     if (!r.errors().isEmpty()) {
       b.append("errors: ").append(r.errors()).append('\n');
     }

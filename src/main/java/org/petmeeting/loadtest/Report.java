@@ -99,8 +99,13 @@ record Report(
   record Accounting(long ackedMessages, long expectedDeliveries, long deliveredUnique, long lost, long duplicated,
                     long outOfOrder, long unackedDelivered, long sendsNeverAcked) {}
 
-  /** Cores busy on average during the measured window: the tool itself and each server process. */
-  record Cpu(double toolCores, Map<Long, Double> serverCores) {}
+  /**
+   * Cores busy on average during the measured window: the tool itself, each server process, the
+   * first server's threads by group (event loops, JIT compilers, GC...), and the busiest processes
+   * of the whole machine (MariaDB, Redis, anything else running), so a disturbed run shows it.
+   */
+  record Cpu(double toolCores, Map<Long, Double> serverCores, Map<String, Double> serverThreads,
+             Map<String, Double> machine) {}
 
   /**
    * Idle connections: the servers' heap after a full GC and RSS, before and after connecting

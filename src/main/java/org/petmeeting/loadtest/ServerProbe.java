@@ -52,6 +52,54 @@ final class ServerProbe {
     }
   }
 
+  /**
+   * CPU seconds per group of threads (names without their trailing numbers: the event loops, the
+   * JIT compilers, the GC workers...), from /proc/<pid>/task; empty when it cannot be read.
+   */
+  static java.util.Map<String, Double> threadCpuSeconds(long pid) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    String[] tasks = new java.io.File("/proc/" + pid + "/task").list();
+    if (tasks == null) {
+      return out;
+    }
+    for (String tid : tasks) {
+      try {
+        Path dir = Path.of("/proc", Long.toString(pid), "task", tid);
+        String name = Files.readString(dir.resolve("comm")).strip().replaceAll("[-#]?\\d+$", "");
+        String stat = Files.readString(dir.resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND, Double::sum);
+      } catch (IOException | RuntimeException e) {
+        // the thread ended meanwhile
+      }
+    }
+    return out;
+  }
+
+  /**
+   * CPU seconds of every process on the machine, keyed by command name; Java processes by pid,
+   * since the tool, the servers and anyone's build all run as "java".
+   */
+  static java.util.Map<String, Double> machineCpuSeconds() {
+    java.util.Map<String, Double> out = new java.util.HashMap<>();
+    String[] pids = new java.io.File("/proc").list((d, n) -> n.chars().allMatch(Character::isDigit));
+    if (pids == null) {
+      return out;
+    }
+    for (String pid : pids) {
+      try {
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String key = comm.equals("java") ? "java " + pid : comm;
+        out.merge(key, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND, Double::sum);
+      } catch (IOException | RuntimeException e) {
+        // the process ended meanwhile
+      }
+    }
+    return out;
+  }
+
   private static long statusField(long pid, String name) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
