@@ -20,6 +20,10 @@ ON DUPLICATE KEY UPDATE room_id = room_id
 -- name: bySeqPrefix
 SELECT room_id, seq, cid, sender_id FROM messages WHERE (room_id, seq) IN (
 
+-- The worker appends "?, ?, …)" with the batch's room ids.
+-- name: existingRoomsPrefix
+SELECT id FROM rooms WHERE id IN (
+
 -- name: moveReadMark
 UPDATE room_members SET read_seq = GREATEST(read_seq, ?) WHERE room_id = ? AND user_id = ?
 

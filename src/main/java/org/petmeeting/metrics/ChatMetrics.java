@@ -22,6 +22,7 @@ public final class ChatMetrics {
   public final Counter persisted;
   public final Counter persistFailures;
   public final Counter persistConflicts;
+  public final Counter persistDropped;
   public final Timer sendToAck;
   public final Timer sendToDeliver;
   public final DistributionSummary persistBatch;
@@ -39,6 +40,8 @@ public final class ChatMetrics {
     slowConsumers = Counter.builder("pm_ws_slow_consumers").description("connections closed as slow consumers").register(registry);
     gapRepairs = Counter.builder("pm_delivery_gap_repairs").description("gaps filled from the room log").register(registry);
     persisted = Counter.builder("pm_persist_rows").description("message rows written to MySQL").register(registry);
+    persistDropped = Counter.builder("pm_persist_dropped")
+        .description("messages of rooms deleted before they were stored").register(registry);
     persistConflicts = Counter.builder("pm_persist_conflicts")
         .description("messages whose (room, seq) MySQL already held with another message").register(registry);
     persistFailures = Counter.builder("pm_persist_failures").description("persist batches that failed and will be retried").register(registry);

@@ -189,14 +189,14 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
       }
     }
     Future<Void> written = messages.isEmpty() && marks.isEmpty() ? Future.succeededFuture()
-        : services.db().primary().withTransaction(tx -> {
+        : services.db().primary().withTransaction(tx -> dropMessagesOfDeletedRooms(tx, messages).compose(kept -> {
           Future<?> chain = Future.succeededFuture();
-          if (!messages.isEmpty()) {
+          if (!kept.isEmpty()) {
             StringBuilder sql = new StringBuilder(SQL.get("insertPrefix"));
             Tuple all = Tuple.tuple();
-            for (int i = 0; i < messages.size(); i++) {
+            for (int i = 0; i < kept.size(); i++) {
               sql.append(i == 0 ? " " : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-              Tuple t = messages.get(i);
+              Tuple t = kept.get(i);
               for (int j = 0; j < t.size(); j++) {
                 all.addValue(t.getValue(j));
               }
@@ -204,7 +204,7 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
             sql.append(' ').append(SQL.get("insertSuffix"));
             // One primary-key read of the batch back: the client's found-rows count cannot tell a
             // replay from a conflict, the stored cids can.
-            chain = tx.preparedQuery(sql.toString()).execute(all).compose(r -> checkConflicts(tx, messages));
+            chain = tx.preparedQuery(sql.toString()).execute(all).compose(r -> checkConflicts(tx, kept));
           }
           if (!marks.isEmpty()) {
             List<Tuple> updates = new ArrayList<>();
@@ -212,11 +212,44 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
             chain = chain.compose(v -> tx.preparedQuery(SQL.get("moveReadMark")).executeBatch(updates));
           }
           return chain.mapEmpty();
-        });
+        }));
     return written.compose(v -> acknowledge(entries)).map(v -> {
       services.metrics().persisted.increment(messages.size());
       services.metrics().persistBatch.record(entries.size());
       return entries.size();
+    });
+  }
+
+  /**
+   * Messages of a room deleted meanwhile (its members and messages go with it) have nowhere to
+   * go; without this one such entry would fail its batch, and every batch after it, forever.
+   */
+  private Future<List<Tuple>> dropMessagesOfDeletedRooms(io.vertx.sqlclient.SqlConnection tx, List<Tuple> messages) {
+    if (messages.isEmpty()) {
+      return Future.succeededFuture(messages);
+    }
+    java.util.Set<Long> rooms = new java.util.LinkedHashSet<>();
+    messages.forEach(t -> rooms.add(t.getLong(0)));
+    StringBuilder sql = new StringBuilder(SQL.get("existingRoomsPrefix"));
+    Tuple ids = Tuple.tuple();
+    int i = 0;
+    for (Long room : rooms) {
+      sql.append(i++ == 0 ? "?" : ", ?");
+      ids.addValue(room);
+    }
+    return tx.preparedQuery(sql.append(")").toString()).execute(ids).map(rows -> {
+      java.util.Set<Long> existing = new java.util.HashSet<>();
+      rows.forEach(r -> existing.add(r.getLong(0)));
+      List<Tuple> kept = new ArrayList<>();
+      for (Tuple t : messages) {
+        if (existing.contains(t.getLong(0))) {
+          kept.add(t);
+        } else {
+          services.metrics().persistDropped.increment();
+          log.warn("room {} no longer exists: message seq {} (cid {}) dropped", t.getLong(0), t.getLong(1), t.getString(4));
+        }
+      }
+      return kept;
     });
   }
 

@@ -31,7 +31,7 @@ class WorkerTakeoverTest {
   static void start() {
     // A Redis database of its own: no other test server's worker may read the entries first.
     server = TestServer.start(Map.of("PM_CHAT_PERSIST_CLAIM_IDLE_MS", "500",
-        "PM_REDIS_ENDPOINTS", TestEnv.env("PM_TEST_REDIS_TAKEOVER", "redis://127.0.0.1:16379/2")));
+        "PM_REDIS_ENDPOINTS", TestEnv.env("PM_TEST_REDIS_TAKEOVER", "redis://127.0.0.1:16379/3")));
   }
 
   @AfterAll
