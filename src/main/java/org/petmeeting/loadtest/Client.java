@@ -30,6 +30,15 @@ final class Client {
   private static final JsonFactory JSON = Json.MAPPER.getFactory();
   private static final int MAX_RECONNECTS = 20;
   private static final int MAX_RETRIES = 50;
+  private static final int MAX_START_ATTEMPTS = 5;
+  /** What a desktop browser adds to a WebSocket upgrade (besides Origin), for --browser-headers. */
+  private static final Map<String, String> BROWSER_HEADERS = Map.of(
+      "User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+      "Accept-Encoding", "gzip, deflate, br, zstd",
+      "Accept-Language", "en-GB,en;q=0.9,fr;q=0.8",
+      "Cache-Control", "no-cache",
+      "Pragma", "no-cache",
+      "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits");
 
   enum State { NEW, CONNECTING, AUTHENTICATING, ACTIVE, WAITING, CLOSED }
 
@@ -76,6 +85,7 @@ final class Client {
   private int nextRoom;
   private long sendCounter;
   private int reconnectAttempts;
+  private int startAttempts;
   private Promise<Void> welcomed;
 
   Client(Lane lane, Provisioning.Account account, List<Track> tracks) {
@@ -118,6 +128,10 @@ final class Client {
     state = State.CONNECTING;
     WebSocketConnectOptions options = new WebSocketConnectOptions().setAbsoluteURI(wsUri(account.url()))
         .setTimeout(30_000);
+    if (lane.settings().browserHeaders()) {
+      BROWSER_HEADERS.forEach(options::addHeader);
+      options.addHeader("Origin", account.url());
+    }
     lane.webSockets().connect(options).onComplete(ar -> {
       if (ar.failed()) {
         stats.error("connect_failed");
@@ -168,8 +182,19 @@ final class Client {
     Short code = socket.closeStatusCode();
     stats.error("closed_" + (code == null ? "no_code" : code.toString()));
     if (!welcomed.future().isComplete()) {
-      state = State.CLOSED;
-      welcomed.tryFail("closed before welcome: " + code);
+      // Not started yet (the server answered unavailable, say): try again a few times, as a
+      // client should, before counting this client as one that could not connect.
+      if (++startAttempts < MAX_START_ATTEMPTS) {
+        state = State.WAITING;
+        lane.vertx().setTimer(500L * startAttempts, t -> {
+          if (!lane.stopping()) {
+            connect(3);
+          }
+        });
+      } else {
+        state = State.CLOSED;
+        welcomed.tryFail("closed before welcome: " + code);
+      }
       return;
     }
     if (!lane.settings().reconnect()) {
@@ -463,7 +488,8 @@ final class Client {
       return;
     }
     if ("auth".equals(f.id)) {
-      if (!welcomed.future().isComplete()) {
+      // unauthorized is final; anything else (unavailable) is retried when the server closes.
+      if ("unauthorized".equals(code) && !welcomed.future().isComplete()) {
         welcomed.tryFail("auth refused: " + code);
       }
       return;

@@ -33,6 +33,7 @@ public record LoadConfig(
     int restConcurrency,
     int connectConcurrency,
     boolean reconnect,
+    boolean browserHeaders,
     String profile,
     String out) {
 
@@ -60,6 +61,8 @@ public record LoadConfig(
         --rest-concurrency N   sign-ups and room creations in flight (default 32)
         --connect-concurrency N  WebSocket handshakes in flight (default 200)
         --no-reconnect         count a dropped connection as an error instead of reconnecting and syncing
+        --browser-headers      send the upgrade headers a desktop browser sends (User-Agent, Origin, ...): the
+                               server keeps the upgrade request of each WebSocket, so they cost it memory
         --profile FILE         record the measured window in the first --server-pid with JFR (jcmd JFR.start) into FILE
         --run-id ID            prefix of user names, unique per run (default: random)
         --out FILE             write the JSON report there (default: stdout only gets the summary)
@@ -67,7 +70,7 @@ public record LoadConfig(
       anything was lost, duplicated or out of order (or connections failed), 2 on bad options, 3 when set-up failed.
       """;
 
-  private static final Set<String> FLAGS = Set.of("idle", "no-reconnect", "help");
+  private static final Set<String> FLAGS = Set.of("idle", "no-reconnect", "browser-headers", "help");
 
   public static LoadConfig parse(String[] args) {
     Map<String, String> o = new HashMap<>();
@@ -97,7 +100,7 @@ public record LoadConfig(
     }
     Set<String> known = Set.of("url", "label", "run-id", "clients", "rooms", "room-size", "rate", "rate-per-client",
         "window", "max-pending", "message-size", "ramp-up", "warmup", "duration", "drain", "event-loops", "idle", "settle",
-        "server-pid", "rest-concurrency", "connect-concurrency", "no-reconnect", "profile", "out");
+        "server-pid", "rest-concurrency", "connect-concurrency", "no-reconnect", "browser-headers", "profile", "out");
     for (String k : o.keySet()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown option --" + k);
@@ -149,7 +152,8 @@ public record LoadConfig(
         number(o, "ramp-up", 5, 0, 3600), idle ? 0 : number(o, "warmup", 5, 0, 3600),
         number(o, "duration", 30, 0, 86_400), idle ? 0 : number(o, "drain", 30, 0, 3600), loops, idle,
         number(o, "settle", 5, 0, 600), List.copyOf(pids), integer(o, "rest-concurrency", 32, 1, 1024),
-        integer(o, "connect-concurrency", 200, 1, 10_000), !o.containsKey("no-reconnect"), o.get("profile"),
+        integer(o, "connect-concurrency", 200, 1, 10_000), !o.containsKey("no-reconnect"),
+        o.containsKey("browser-headers"), o.get("profile"),
         o.get("out"));
   }
 
