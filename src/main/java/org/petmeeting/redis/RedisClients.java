@@ -44,7 +44,11 @@ public final class RedisClients {
     switch (s.topology()) {
       case "standalone" -> o.setType(RedisClientType.STANDALONE);
       // Writes and streams must see their own effects: replicas are never read.
-      case "replica" -> o.setType(RedisClientType.REPLICATION).setUseReplicas(RedisReplicas.NEVER);
+      // STATIC: the endpoints are the topology. DISCOVER (the default) asks INFO REPLICATION and,
+      // when it reconnects a timed-out connection to the primary, loses the database index, so
+      // writes land in db 0 (found by the load tool).
+      case "replica" -> o.setType(RedisClientType.REPLICATION).setUseReplicas(RedisReplicas.NEVER)
+          .setTopology(io.vertx.redis.client.RedisTopology.STATIC);
       case "sentinel" -> o.setType(RedisClientType.SENTINEL).setMasterName(s.masterName())
           .setRole(RedisRole.MASTER).setAutoFailover(true);
       default -> throw new ConfigException("redis.topology (PM_REDIS_TOPOLOGY) unknown: " + s.topology());

@@ -22,7 +22,9 @@ class ReplicatedAckTest {
 
   @Test
   void anAckedMessageIsAlreadyOnTheRedisReplica() {
-    try (TestServer server = TestServer.start(Map.of("PM_REDIS_WAIT_REPLICAS", "1", "PM_REDIS_WAIT_TIMEOUT_MS", "5000"))) {
+    // The replica topology, as scripts/run.sh and the manifests run it.
+    try (TestServer server = TestServer.start(Map.of("PM_REDIS_WAIT_REPLICAS", "1", "PM_REDIS_WAIT_TIMEOUT_MS", "5000",
+        "PM_REDIS_TOPOLOGY", "replica", "PM_REDIS_ENDPOINTS", TestEnv.REDIS + "," + REPLICA))) {
       var s = server.app().services();
       User a = TestUsers.create(s, "a");
       User b = TestUsers.create(s, "b");
