@@ -11,6 +11,7 @@ public record Chat(RoomStore rooms, RoomLog log, History history, Membership mem
                    NodePresence presence, ChatClient client) {
 
   public static Chat create(Vertx vertx, String nodeId, AppConfig config, Databases db, RedisClients redis) {
+    SharedJsonCodec.register(vertx);
     RoomStore rooms = new RoomStore(db.primary());
     RoomLog log = new RoomLog(redis.redis(), db.primary(), config);
     return new Chat(rooms, log, new History(log, db.primary(), db::reads),

@@ -35,6 +35,7 @@ public final class ChatRouterVerticle extends VerticleBase {
   private final Services services;
   private final Chat chat;
   private long sweepTimer = -1;
+  private SendBatcher batcher;
 
   public ChatRouterVerticle(Services services) {
     this.services = services;
@@ -44,6 +45,8 @@ public final class ChatRouterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
+    batcher = new SendBatcher(context, chat.log(), services.metrics(), services.config().chat().sendBatchMax(),
+        services.config().chat().sendBatchesInFlight());
     // Local consumers: a request is handled by the router of the node that received it.
     List<MessageConsumer<?>> consumers = List.of(
         bus.<JsonObject>localConsumer(SEND_ADDRESS, this::send),
@@ -75,7 +78,7 @@ public final class ChatRouterVerticle extends VerticleBase {
           String cid = b.getString("cid");
           String text = b.getString("text");
           String meta = b.getString("meta");
-          return chat.log().append(room, from, cid, text, meta, ChatMessage.TEXT).map(appended -> {
+          return batcher.append(new RoomLog.Append(room, from, cid, text, meta, ChatMessage.TEXT)).map(appended -> {
             if (!appended.duplicate()) {
               ChatMessage m = new ChatMessage(room, appended.seq(), appended.epoch(), cid, from, text, meta,
                   ChatMessage.formatTs(appended.tsMillis()), ChatMessage.TEXT);
@@ -88,7 +91,7 @@ public final class ChatRouterVerticle extends VerticleBase {
                 .put("epoch", appended.epoch()).put("duplicate", appended.duplicate());
           });
         })
-        .onSuccess(msg::reply)
+        .onSuccess(reply -> msg.reply(reply, SharedJsonCodec.OPTIONS))
         .onFailure(err -> fail(msg, err));
   }
 
@@ -106,7 +109,7 @@ public final class ChatRouterVerticle extends VerticleBase {
     String meta = metaObject == null ? null : metaObject.encode();
     String cid = b.getString("cid", "sys-" + UUID.randomUUID());
     chat.membership().members(room)
-        .compose(members -> chat.log().append(room, 0, cid, text, meta, ChatMessage.SYSTEM).map(appended -> {
+        .compose(members -> batcher.append(new RoomLog.Append(room, 0, cid, text, meta, ChatMessage.SYSTEM)).map(appended -> {
           if (!appended.duplicate()) {
             deliver(new ChatMessage(room, appended.seq(), appended.epoch(), cid, 0, text, meta,
                 ChatMessage.formatTs(appended.tsMillis()), ChatMessage.SYSTEM), members, System.nanoTime());

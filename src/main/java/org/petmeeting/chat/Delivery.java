@@ -41,12 +41,12 @@ public final class Delivery {
   public Future<Void> toUsers(Collection<Long> users, JsonObject event) {
     if (!clustered) {
       // One node: every connection is here, and the presence lookup would only cost a round trip.
-      vertx.eventBus().publish(localAddress(), event);
+      vertx.eventBus().publish(localAddress(), event, SharedJsonCodec.OPTIONS);
       return Future.succeededFuture();
     }
     return nodesOf(users).map(nodes -> {
       for (String node : nodes) {
-        vertx.eventBus().publish(nodeAddress(node), event);
+        vertx.eventBus().publish(nodeAddress(node), event, SharedJsonCodec.OPTIONS);
       }
       return null;
     });

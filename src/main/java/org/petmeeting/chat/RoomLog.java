@@ -53,19 +53,43 @@ public final class RoomLog {
     this.redisSettings = config.redis();
   }
 
+  /** One message to append: what {@code send.lua} takes for it. */
+  public record Append(long room, long from, String cid, String text, String meta, String kind) {}
+
+  /** Appends one message, initialising the room's sequence first if Redis has none. */
   public Future<Appended> append(long room, long from, String cid, String text, String meta, String kind) {
-    return appendOnce(room, from, cid, text, meta, kind).compose(appended -> appended != null
-        ? Future.succeededFuture(appended)
-        : ensureRoom(room).compose(head -> appendOnce(room, from, cid, text, meta, kind))
-            .compose(again -> again != null ? Future.succeededFuture(again)
+    Append one = new Append(room, from, cid, text, meta, kind);
+    return appendBatch(List.of(one)).compose(r -> r.get(0) != null
+        ? Future.succeededFuture(r.get(0))
+        : ensureRoom(room).compose(head -> appendBatch(List.of(one)))
+            .compose(again -> again.get(0) != null ? Future.succeededFuture(again.get(0))
                 : Future.failedFuture(new IllegalStateException("room " + room + " sequence vanished"))));
   }
 
-  private Future<Appended> appendOnce(long room, long from, String cid, String text, String meta, String kind) {
-    List<String> keys = List.of(RoomKeys.seq(room), RoomKeys.epoch(room), RoomKeys.log(room),
-        RoomKeys.persist(room, chat.persistPartitions()), RoomKeys.cid(room, from, cid), RoomKeys.reads(room));
-    List<String> args = List.of(Long.toString(room), Long.toString(from), cid, text, meta == null ? "" : meta, kind,
-        Integer.toString(chat.roomLogMaxLen()), Long.toString(CID_TTL_SECONDS));
+  /**
+   * Appends a batch in one script run, in order, followed by one WAIT when replicas must confirm
+   * (a shortfall fails the whole batch). An entry of the result is null when that message's room
+   * has no sequence in Redis yet: the caller runs {@link #ensureRoom} and sends it again.
+   */
+  public Future<List<Appended>> appendBatch(List<Append> batch) {
+    List<String> keys = new ArrayList<>(batch.size() * 6);
+    List<String> args = new ArrayList<>(2 + batch.size() * 6);
+    args.add(Integer.toString(chat.roomLogMaxLen()));
+    args.add(Long.toString(CID_TTL_SECONDS));
+    for (Append a : batch) {
+      keys.add(RoomKeys.seq(a.room()));
+      keys.add(RoomKeys.epoch(a.room()));
+      keys.add(RoomKeys.log(a.room()));
+      keys.add(RoomKeys.persist(a.room(), chat.persistPartitions()));
+      keys.add(RoomKeys.cid(a.room(), a.from(), a.cid()));
+      keys.add(RoomKeys.reads(a.room()));
+      args.add(Long.toString(a.room()));
+      args.add(Long.toString(a.from()));
+      args.add(a.cid());
+      args.add(a.text());
+      args.add(a.meta() == null ? "" : a.meta());
+      args.add(a.kind());
+    }
     int wanted = redisSettings.waitReplicas();
     Future<Response> reply;
     if (wanted > 0) {
@@ -79,13 +103,21 @@ public final class RoomLog {
       reply = SEND.run(redis, keys, args);
     }
     return reply.map(r -> {
-      int status = r.get(0).toInteger();
-      if (status < 0) {
-        return null;
+      List<Appended> out = new ArrayList<>(r.size());
+      for (Response one : r) {
+        out.add(parseAppended(one.toString()));
       }
-      String[] parts = r.get(1).toString().split(":", 3);
-      return new Appended(Long.parseLong(parts[0]), Long.parseLong(parts[1]), parts[2], status == 1);
+      return out;
     });
+  }
+
+  /** One result of send.lua: "status:seq:ts:epoch", or "-1" for a room without a sequence. */
+  static Appended parseAppended(String result) {
+    if (result.startsWith("-")) {
+      return null;
+    }
+    String[] parts = result.split(":", 4);
+    return new Appended(Long.parseLong(parts[1]), Long.parseLong(parts[2]), parts[3], "1".equals(parts[0]));
   }
 
   /** Makes sure the room has a sequence in Redis, starting it from MySQL's highest seq if not. */

@@ -75,6 +75,8 @@ final class ConfigValidator {
     range("chat.headCheckIntervalMs", ch.headCheckIntervalMs(), 50, 600_000);
     range("chat.gapRepairDelayMs", ch.gapRepairDelayMs(), 0, 60_000);
     range("chat.presenceTtlSeconds", ch.presenceTtlSeconds(), 3, 3600);
+    range("chat.sendBatchMax", ch.sendBatchMax(), 1, 1000);
+    range("chat.sendBatchesInFlight", ch.sendBatchesInFlight(), 1, 256);
 
     var l = c.limits();
     range("limits.maxFrameBytes", l.maxFrameBytes(), 1024, 16 * 1024 * 1024);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ServerWebSocket;
@@ -25,6 +24,7 @@ import org.petmeeting.chat.ChatMessage;
 import org.petmeeting.chat.ChatRouterVerticle;
 import org.petmeeting.chat.History;
 import org.petmeeting.chat.NodePresence;
+import org.petmeeting.chat.SharedJsonCodec;
 import org.petmeeting.config.AppConfig;
 import org.petmeeting.http.Json;
 import org.slf4j.Logger;
@@ -284,7 +284,7 @@ final class Session {
       body.put("meta", meta);
     }
     track(vertx.eventBus().<JsonObject>request(ChatRouterVerticle.SEND_ADDRESS, body,
-            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS)))
+            SharedJsonCodec.options().setSendTimeout(SEND_TIMEOUT_MS)))
         .onSuccess(reply -> {
           JsonObject r = reply.body();
           write(new Frames.Ack(reqId, room, cid, r.getLong("seq"), r.getString("ts"), r.getBoolean("duplicate")));

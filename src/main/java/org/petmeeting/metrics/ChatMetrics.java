@@ -26,6 +26,7 @@ public final class ChatMetrics {
   public final Timer sendToAck;
   public final Timer sendToDeliver;
   public final DistributionSummary persistBatch;
+  public final DistributionSummary sendBatchSize;
   private final MeterRegistry registry;
 
   public ChatMetrics(MeterRegistry registry) {
@@ -52,6 +53,8 @@ public final class ChatMetrics {
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
     persistBatch = DistributionSummary.builder("pm_persist_batch_rows").description("rows per persist batch").register(registry);
+    sendBatchSize = DistributionSummary.builder("pm_send_batch_messages")
+        .description("messages per append batch (one script run and one WAIT at Redis)").register(registry);
   }
 
   /** How far behind the MySQL replica is, in ms (-1 when unknown or unreachable). */
