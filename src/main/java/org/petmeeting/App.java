@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -97,7 +98,10 @@ public final class App {
     int gateways = instances;
     // Order matters: the router and the workers are up before the gateway takes its first client.
     return deploy(ChatRouterVerticle.class, () -> new ChatRouterVerticle(services), new DeploymentOptions())
-        .compose(v -> deploy(PersistenceWorkerVerticle.class, () -> new PersistenceWorkerVerticle(services), new DeploymentOptions()))
+        // On a worker thread of its own: building and checking a batch of hundreds of rows takes
+        // milliseconds that would otherwise stall the connections of the gateway sharing its loop.
+        .compose(v -> deploy(PersistenceWorkerVerticle.class, () -> new PersistenceWorkerVerticle(services),
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(v -> services.chat().presence().heartbeat())
         .compose(v -> deploy(GatewayVerticle.class, () -> new GatewayVerticle(services), new DeploymentOptions().setInstances(gateways)))
         .onSuccess(v -> {
