@@ -6,9 +6,8 @@ import static org.petmeeting.support.ProblemAssertions.assertProblem;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,17 +16,8 @@ import org.petmeeting.support.LoopbackClient;
 import org.petmeeting.support.TestServer;
 
 class AccountsApiTest {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
 
   private static HttpResponse<String> signup(JsonObject body) {
     return server.post("/api/v1/auth/signup", null, body.encode());

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.support.ApiUsers;
 import org.petmeeting.support.LoopbackClient;
 import org.petmeeting.support.TestServer;
@@ -17,17 +16,9 @@ import org.petmeeting.support.TestServer;
  */
 class LoginThrottleTest {
   private static final int LIMIT = 3;
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("PM_AUTH_LOGIN_ATTEMPTS_PER_MINUTE", Integer.toString(LIMIT)));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server =
+      TestServer.perClass(Map.of("PM_AUTH_LOGIN_ATTEMPTS_PER_MINUTE", Integer.toString(LIMIT)));
 
   private static LoopbackClient client() {
     return new LoopbackClient(server.app().services().vertx(), server.port());

@@ -9,9 +9,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.support.Rest;
 import org.petmeeting.support.TestServer;
 import org.petmeeting.support.TestUsers;
@@ -21,19 +20,10 @@ import org.petmeeting.support.WsClient;
 /** Each request, reply, push, error code and close code of the wire contract. */
 class ChatConformanceTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static TestServer server;
-  private static Rest rest;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("PM_LIMITS_AUTH_TIMEOUT_MS", "500", "PM_LIMITS_MAX_FRAME_BYTES", "8192"));
-    rest = new Rest(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass(
+      Map.of("PM_LIMITS_AUTH_TIMEOUT_MS", "500", "PM_LIMITS_MAX_FRAME_BYTES", "8192"));
+  private static final Rest rest = new Rest(server);
 
   private static User user(String prefix) {
     return TestUsers.create(server.app().services(), prefix);

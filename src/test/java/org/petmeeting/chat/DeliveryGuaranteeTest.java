@@ -12,9 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.support.Await;
 import org.petmeeting.support.Db;
 import org.petmeeting.support.Rest;
@@ -26,22 +25,13 @@ import org.petmeeting.support.WsClient;
 /** The contract's guarantee under concurrency, reconnects and a trimmed log. */
 class DeliveryGuaranteeTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static TestServer server;
-  private static Rest rest;
-
-  @BeforeAll
-  static void start() {
-    // A short log window, so reconnect syncs must reach into MySQL; a high rate limit so 20
-    // senders are not throttled.
-    server = TestServer.start(Map.of("PM_CHAT_ROOM_LOG_MAX_LEN", "50", "PM_LIMITS_SEND_RATE_PER_SECOND", "1000",
-        "PM_LIMITS_SEND_BURST", "1000", "PM_LIMITS_REQUEST_RATE_PER_SECOND", "1000", "PM_LIMITS_REQUEST_BURST", "1000"));
-    rest = new Rest(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  // A short log window, so reconnect syncs must reach into MySQL; a high rate limit so 20
+  // senders are not throttled.
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass(Map.of("PM_CHAT_ROOM_LOG_MAX_LEN", "50",
+      "PM_LIMITS_SEND_RATE_PER_SECOND", "1000", "PM_LIMITS_SEND_BURST", "1000",
+      "PM_LIMITS_REQUEST_RATE_PER_SECOND", "1000", "PM_LIMITS_REQUEST_BURST", "1000"));
+  private static final Rest rest = new Rest(server);
 
   private static User user(String p) {
     return TestUsers.create(server.app().services(), p);

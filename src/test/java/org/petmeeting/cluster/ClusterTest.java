@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.chat.NodePresence;
 import org.petmeeting.support.Await;
 import org.petmeeting.support.ChatMember;
@@ -36,7 +37,9 @@ class ClusterTest {
   private static final List<Integer> httpPorts = new ArrayList<>();
   private static final List<Integer> hzPorts = new ArrayList<>();
   private static final Map<Integer, NodeProcess> nodes = new HashMap<>();
-  private static TestServer admin;
+  // Not clustered: only used to create users and rooms and to read what MySQL holds.
+  @RegisterExtension
+  static final TestServer admin = TestServer.perClass();
   private static Vertx vertx;
   private static Redis redis;
 
@@ -46,8 +49,6 @@ class ClusterTest {
       httpPorts.add(TestEnv.freePort());
       hzPorts.add(TestEnv.freePort());
     }
-    // Not clustered: only used to create users and rooms and to read what MySQL holds.
-    admin = TestServer.start();
     for (int i = 0; i < NODES; i++) {
       startNode(i);
     }
@@ -68,7 +69,6 @@ class ClusterTest {
   @AfterAll
   static void stopCluster() {
     nodes.values().forEach(NodeProcess::terminate);
-    admin.close();
     redis.close();
     vertx.close();
   }

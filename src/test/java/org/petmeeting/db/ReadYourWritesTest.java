@@ -5,26 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.Services;
 import org.petmeeting.support.Await;
 import org.petmeeting.support.TestServer;
 
 /** A user who just wrote reads from the primary; everyone else keeps reading from the healthy replica. */
 class ReadYourWritesTest {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
 
   @Test
   void aUsersReadsGoToThePrimaryRightAfterTheyWroteAndOthersStayOnTheReplica() {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.support.ApiUsers;
 import org.petmeeting.support.Await;
 import org.petmeeting.support.TestServer;
@@ -29,15 +30,15 @@ import org.petmeeting.support.TestServer;
  * up, so that later test classes find it replicating.
  */
 class RestReadsWithTheReplicaDownTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static ApiUsers.Member owner;
   private static ApiUsers.Member sitter;
   private static final Map<String, String> READS = new LinkedHashMap<>();
   private static boolean replicaStopped;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void usersAndTheirData() {
     owner = ApiUsers.signUp(server, "rdowner");
     sitter = ApiUsers.signUp(server, "rdsitter");
     long pet = new JsonObject(server.post("/api/v1/pets", owner.token(),
@@ -59,15 +60,12 @@ class RestReadsWithTheReplicaDownTest {
     READS.put("/api/v1/sittings/" + sitting + "/applications", owner.token());
   }
 
+  // Runs before the extension stops the server, and the server is stopped even if this fails.
   @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (replicaStopped) {
-        localenv("start", "mysql-replica");
-        awaitReplicaCaughtUp();
-      }
-    } finally {
-      server.close();
+  static void replicaBackAndCaughtUp() throws Exception {
+    if (replicaStopped) {
+      localenv("start", "mysql-replica");
+      awaitReplicaCaughtUp();
     }
   }
 

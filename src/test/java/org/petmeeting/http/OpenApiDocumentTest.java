@@ -22,9 +22,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.Services;
 import org.petmeeting.support.TestServer;
 
@@ -35,18 +35,13 @@ import org.petmeeting.support.TestServer;
  */
 class OpenApiDocumentTest {
   private static final Set<String> METHODS = Set.of("get", "put", "post", "patch", "delete", "head", "options");
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static JsonNode document;
 
   @BeforeAll
-  static void start() throws IOException {
-    server = TestServer.start();
+  static void readDocument() throws IOException {
     document = new ObjectMapper(new YAMLFactory()).readTree(OpenApiDocument.load());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   /** "GET /api/v1/pets/{id}" for each operation of the document. */

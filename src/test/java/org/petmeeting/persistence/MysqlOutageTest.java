@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.support.Await;
 import org.petmeeting.support.Db;
 import org.petmeeting.support.LocalEnv;
@@ -21,17 +21,13 @@ import org.petmeeting.support.WsClient;
 
 /** The MySQL primary goes away while people chat: sends still ack, and nothing acked is lost. */
 class MysqlOutageTest {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(java.util.Map.of("PM_LIMITS_SEND_RATE_PER_SECOND", "1000", "PM_LIMITS_SEND_BURST", "1000", "PM_LIMITS_REQUEST_RATE_PER_SECOND", "1000", "PM_LIMITS_REQUEST_BURST", "1000"));
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass(java.util.Map.of("PM_LIMITS_SEND_RATE_PER_SECOND", "1000",
+      "PM_LIMITS_SEND_BURST", "1000", "PM_LIMITS_REQUEST_RATE_PER_SECOND", "1000", "PM_LIMITS_REQUEST_BURST", "1000"));
 
   @AfterAll
-  static void stop() {
+  static void startThePrimaryAgain() {
     LocalEnv.start("mysql-primary");
-    server.close();
   }
 
   @Test

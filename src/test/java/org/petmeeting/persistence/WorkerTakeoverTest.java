@@ -10,9 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.chat.RoomKeys;
 import org.petmeeting.support.Await;
 import org.petmeeting.support.Db;
@@ -25,19 +24,10 @@ import org.petmeeting.support.WsClient;
 
 /** Entries a worker read and never acknowledged (it died) are taken over by another; none lost. */
 class WorkerTakeoverTest {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    // A Redis database of its own: no other test server's worker may read the entries first.
-    server = TestServer.start(Map.of("PM_CHAT_PERSIST_CLAIM_IDLE_MS", "500",
-        "PM_REDIS_ENDPOINTS", TestEnv.env("PM_TEST_REDIS_TAKEOVER", "redis://127.0.0.1:16379/3")));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  // A Redis database of its own: no other test server's worker may read the entries first.
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass(Map.of("PM_CHAT_PERSIST_CLAIM_IDLE_MS", "500",
+      "PM_REDIS_ENDPOINTS", TestEnv.env("PM_TEST_REDIS_TAKEOVER", "redis://127.0.0.1:16379/3")));
 
   @Test
   void entriesPendingOnADeadWorkerAreClaimedByAnotherAndStoredOnce() {

@@ -7,9 +7,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Year;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,20 +17,15 @@ import org.petmeeting.support.ApiUsers;
 import org.petmeeting.support.TestServer;
 
 class PetsApiTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static ApiUsers.Member owner;
   private static ApiUsers.Member stranger;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void ownerAndStranger() {
     owner = ApiUsers.signUp(server, "petowner");
     stranger = ApiUsers.signUp(server, "stranger");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static JsonObject luna() {

@@ -6,9 +6,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.LocalDate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.support.ApiUsers;
 import org.petmeeting.support.TestServer;
 import org.petmeeting.support.WsClient;
@@ -19,17 +18,8 @@ import org.petmeeting.support.WsClient;
  * two chat in the room it opened.
  */
 class ApplicationChatFlowTest {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
 
   @Test
   void applyingOpensAChatWhoseSystemMessageReachesTheOwnerLiveAndBothCanTalk() {

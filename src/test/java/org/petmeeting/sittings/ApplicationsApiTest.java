@@ -12,9 +12,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,20 +27,15 @@ import org.petmeeting.support.TestServer;
  * side's tests; here: the application, its room, and who is in it.
  */
 class ApplicationsApiTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static ApiUsers.Member owner;
   private static long rex;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void ownerAndPet() {
     owner = ApiUsers.signUp(server, "apowner");
     rex = SittingsApiTest.petOf(server, owner, "Rex", "dog");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static long sitting(JsonArray housingTypes) {

@@ -11,9 +11,9 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,7 +23,8 @@ import org.petmeeting.support.TestServer;
 
 class SittingsApiTest {
   private static final LocalDate TODAY = LocalDate.now();
-  private static TestServer server;
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
   private static ApiUsers.Member owner;
   private static ApiUsers.Member stranger;
   private static long dog;
@@ -31,18 +32,12 @@ class SittingsApiTest {
   private static long strangersPet;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void ownersAndPets() {
     owner = ApiUsers.signUp(server, "sitowner");
     stranger = ApiUsers.signUp(server, "sitstranger");
     dog = pet(owner, "Rex", "dog");
     cat = pet(owner, "Mia", "cat");
     strangersPet = pet(stranger, "Nemo", "fish");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static long pet(ApiUsers.Member member, String name, String species) {

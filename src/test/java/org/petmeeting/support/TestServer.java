@@ -6,36 +6,80 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.petmeeting.App;
-import org.petmeeting.config.AppConfig;
 
-/** A whole server started in-process against the local environment, with a small HTTP client. */
-public final class TestServer implements AutoCloseable {
+/**
+ * A whole server started in-process against the local environment, with a small HTTP client.
+ * Either started for one test with {@link #start} (and closed by it), or shared by a test class:
+ * {@code @RegisterExtension static final TestServer server = TestServer.perClass();} starts it
+ * before the class's {@code @BeforeAll} methods and stops it after its {@code @AfterAll} methods.
+ */
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   // HTTP/1.1: the default would try an h2c upgrade and keep an HTTP/2 connection per host:port,
   // which a later test server on a recycled port must never inherit.
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private final App app;
+  private final Map<String, String> overrides;
+  private App app;
+  // The class whose callbacks started it: @Nested classes share it and must not stop it.
+  private String startedFor;
 
-  private TestServer(App app) {
-    this.app = app;
+  private TestServer(Map<String, String> overrides) {
+    this.overrides = overrides;
   }
 
+  /** A server running now, with {@code overrides} (PM_* names of the README) on the test settings. */
   public static TestServer start(Map<String, String> overrides) {
-    AppConfig config = TestEnv.config(overrides);
-    return new TestServer(Await.result(App.start(config), Duration.ofSeconds(120)));
+    TestServer server = new TestServer(overrides);
+    server.open();
+    return server;
   }
 
   public static TestServer start() {
     return start(Map.of());
   }
 
+  /** A server for a test class, to register in a static {@code @RegisterExtension} field. */
+  public static TestServer perClass(Map<String, String> overrides) {
+    return new TestServer(overrides);
+  }
+
+  public static TestServer perClass() {
+    return perClass(Map.of());
+  }
+
+  private void open() {
+    app = Await.result(App.start(TestEnv.config(overrides)), Duration.ofSeconds(120));
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (app == null) {
+      open();
+      startedFor = context.getUniqueId();
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (app != null && context.getUniqueId().equals(startedFor)) {
+      close();
+    }
+  }
+
   public App app() {
+    if (app == null) {
+      throw new IllegalStateException("the test server is not running (a perClass one goes in a static"
+          + " @RegisterExtension field)");
+    }
     return app;
   }
 
   public int port() {
-    return app.httpPort();
+    return app().httpPort();
   }
 
   public String url(String path) {
@@ -88,6 +132,8 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    Await.result(app.stop());
+    App running = app();
+    app = null;
+    Await.result(running.stop());
   }
 }
