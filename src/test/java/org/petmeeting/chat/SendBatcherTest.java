@@ -10,10 +10,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.metrics.ChatMetrics;
 import org.petmeeting.support.Await;
 import org.petmeeting.support.Rest;
@@ -23,19 +21,9 @@ import org.petmeeting.support.TestUsers.User;
 
 /** Group commit of the router's appends, against the real Redis and MariaDB. */
 class SendBatcherTest {
-  private static TestServer server;
-  private static Rest rest;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of());
-    rest = new Rest(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass();
+  private static final Rest rest = new Rest(server);
 
   private long newRoom() {
     User a = TestUsers.create(server.app().services(), "a");
