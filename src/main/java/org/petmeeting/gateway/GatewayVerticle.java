@@ -147,9 +147,10 @@ public final class GatewayVerticle extends VerticleBase {
   // ---- session index
 
   void register(Session s) {
-    byUser.computeIfAbsent(s.userId(), k -> new LinkedHashSet<>()).add(s);
+    // Sized for the usual one or two connections of a user, and the two members of a direct room.
+    byUser.computeIfAbsent(s.userId(), k -> new LinkedHashSet<>(2)).add(s);
     for (long room : s.rooms.keySet()) {
-      byRoom.computeIfAbsent(room, k -> new LinkedHashSet<>()).add(s);
+      byRoom.computeIfAbsent(room, k -> new LinkedHashSet<>(2)).add(s);
     }
   }
 
@@ -229,7 +230,7 @@ public final class GatewayVerticle extends VerticleBase {
           if (!s.rooms.containsKey(room)) {
             s.addRoom(room);
             s.startRoom(room, head);
-            byRoom.computeIfAbsent(room, k -> new LinkedHashSet<>()).add(s);
+            byRoom.computeIfAbsent(room, k -> new LinkedHashSet<>(2)).add(s);
           }
         }
       }

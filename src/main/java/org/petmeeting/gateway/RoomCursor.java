@@ -14,7 +14,8 @@ final class RoomCursor {
   private long last = -1;
   private long start = -1;
   private String epoch;
-  private final TreeMap<Long, String> held = new TreeMap<>();
+  /** Allocated when a message first has to wait: most cursors never hold anything. */
+  private TreeMap<Long, String> held;
   boolean repairing;
 
   boolean started() {
@@ -35,7 +36,7 @@ final class RoomCursor {
     if (last < 0) {
       last = head;
       start = head;
-      this.epoch = epoch;
+      this.epoch = shared(epoch);
     }
     return release();
   }
@@ -50,10 +51,15 @@ final class RoomCursor {
    * client, seeing the new epoch, reloads the room.
    */
   void restart(long last, String epoch) {
-    held.clear();
+    held = null;
     this.last = last;
     this.start = last;
-    this.epoch = epoch;
+    this.epoch = shared(epoch);
+  }
+
+  /** One copy of a room's epoch for all its cursors, instead of one per connection. */
+  private static String shared(String epoch) {
+    return epoch == null ? null : epoch.intern();
   }
 
   /** Where this connection's live stream of the room began: it pushes every seq after this one. */
@@ -65,7 +71,7 @@ final class RoomCursor {
   List<String> offer(long seq, String epoch, String json) {
     if (epoch != null && last >= 0) {
       if (this.epoch == null) {
-        this.epoch = epoch;
+        this.epoch = shared(epoch);
       } else if (!this.epoch.equals(epoch)) {
         restart(seq - 1, epoch);
       }
@@ -78,27 +84,35 @@ final class RoomCursor {
     if (last >= 0 && seq <= last) {
       return List.of();
     }
+    if (last >= 0 && seq == last + 1 && (held == null || held.isEmpty())) {
+      // In order, nothing waiting: the common case, without touching the map.
+      last = seq;
+      return List.of(json);
+    }
+    if (held == null) {
+      held = new TreeMap<>();
+    }
     held.putIfAbsent(seq, json);
     return last < 0 ? List.of() : release();
   }
 
   /** True when a message is held behind a missing one. */
   boolean hasGap() {
-    return last >= 0 && !held.isEmpty() && held.firstKey() > last + 1;
+    return last >= 0 && held != null && !held.isEmpty() && held.firstKey() > last + 1;
   }
 
   /** The first seq held ahead of the gap, or -1. */
   long firstHeld() {
-    return held.isEmpty() ? -1 : held.firstKey();
+    return held == null || held.isEmpty() ? -1 : held.firstKey();
   }
 
   int heldCount() {
-    return held.size();
+    return held == null ? 0 : held.size();
   }
 
   private List<String> release() {
     List<String> out = null;
-    while (!held.isEmpty()) {
+    while (held != null && !held.isEmpty()) {
       Map.Entry<Long, String> first = held.firstEntry();
       if (first.getKey() <= last) {
         held.pollFirstEntry();
