@@ -24,8 +24,19 @@ SELECT room_id, seq, cid, sender_id FROM messages WHERE (room_id, seq) IN (
 -- name: existingRoomsPrefix
 SELECT id FROM rooms WHERE id IN (
 
--- name: moveReadMark
-UPDATE room_members SET read_seq = GREATEST(read_seq, ?) WHERE room_id = ? AND user_id = ?
+-- Every read mark of a batch in one statement: one statement per mark made MariaDB work harder
+-- for the marks than for the messages. The worker appends moveReadMarksFirst for the first
+-- (room, user, seq), " UNION ALL SELECT ?, ?, ?" for each other, and moveReadMarksSuffix.
+-- Only existing members move: a mark never creates a membership.
+-- name: moveReadMarksPrefix
+UPDATE room_members m JOIN (
+
+-- name: moveReadMarksFirst
+SELECT CAST(? AS UNSIGNED) AS room_id, CAST(? AS UNSIGNED) AS user_id, CAST(? AS UNSIGNED) AS seq
+
+-- name: moveReadMarksSuffix
+) AS v ON m.room_id = v.room_id AND m.user_id = v.user_id
+SET m.read_seq = GREATEST(m.read_seq, v.seq)
 
 -- name: readMarks
 SELECT room_id, read_seq FROM room_members WHERE user_id = ?

@@ -45,7 +45,7 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
   private boolean readPendingFirst = true;
   private long claimTimer = -1;
   private long backlogTimer = -1;
-  private static final long BACKLOG_INTERVAL_MS = 5000;
+  private static final long BACKLOG_INTERVAL_MS = 1000;
 
   public PersistenceWorkerVerticle(Services services) {
     this(services, "w-" + services.nodeId());
@@ -207,9 +207,7 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
             chain = tx.preparedQuery(sql.toString()).execute(all).compose(r -> checkConflicts(tx, kept));
           }
           if (!marks.isEmpty()) {
-            List<Tuple> updates = new ArrayList<>();
-            marks.values().forEach(m -> updates.add(Tuple.of(m[2], m[0], m[1])));
-            chain = chain.compose(v -> tx.preparedQuery(SQL.get("moveReadMark")).executeBatch(updates));
+            chain = chain.compose(v -> moveReadMarks(tx, marks.values()));
           }
           return chain.mapEmpty();
         }));
@@ -282,6 +280,20 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
       }
       return null;
     });
+  }
+
+  /** All read marks of a batch in one UPDATE, rows taken in key order (so workers never deadlock on them). */
+  private static Future<?> moveReadMarks(io.vertx.sqlclient.SqlConnection tx, java.util.Collection<long[]> marks) {
+    List<long[]> sorted = new ArrayList<>(marks);
+    sorted.sort(java.util.Comparator.<long[]>comparingLong(m -> m[0]).thenComparingLong(m -> m[1]));
+    StringBuilder sql = new StringBuilder(SQL.get("moveReadMarksPrefix"));
+    Tuple args = Tuple.tuple();
+    for (int i = 0; i < sorted.size(); i++) {
+      long[] m = sorted.get(i);
+      sql.append(i == 0 ? SQL.get("moveReadMarksFirst") : " UNION ALL SELECT ?, ?, ?");
+      args.addValue(m[0]).addValue(m[1]).addValue(m[2]);
+    }
+    return tx.preparedQuery(sql.append(' ').append(SQL.get("moveReadMarksSuffix")).toString()).execute(args);
   }
 
   private static void mark(Map<String, long[]> marks, long room, long user, long seq) {
