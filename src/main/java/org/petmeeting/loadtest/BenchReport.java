@@ -37,7 +37,7 @@ public final class BenchReport {
   record RunLine(String label, String offered, double deliveredPerSec, double ackedPerSec, double deliverP50,
                  double deliverP99, double deliverP999, double deliverMax, double ackP99, long acked, long lost,
                  long duplicated, long outOfOrder, long reconnects, double toolCores, Map<String, Double> serverCores,
-                 String loadAvg, boolean ok) {}
+                 String loadAvg, Double persistBacklogPerSec, boolean ok) {}
 
   record Ratio(String scenario, double referenceDeliveriesPerSec, double durableDeliveriesPerSec, double fraction) {}
 
@@ -203,6 +203,7 @@ public final class BenchReport {
         a.path("duplicated").asLong(), a.path("outOfOrder").asLong(), r.path("connections").path("reconnects").asLong(),
         r.path("cpu").path("toolCores").asDouble(), servers,
         r.path("machine").path("loadAvgStart").asText() + " -> " + r.path("machine").path("loadAvgEnd").asText(),
+        r.path("persistBacklog").isObject() ? r.path("persistBacklog").path("growthPerSec").asDouble() : null,
         r.path("ok").asBoolean());
   }
 
@@ -214,12 +215,14 @@ public final class BenchReport {
           .append(t.note() == null ? "" : " (" + t.note() + ")").append(" | ").append(t.met() ? "yes" : "**no**")
           .append(" |\n");
     }
-    b.append("\n| run | offered | delivered/s | acked/s | deliver p50 / p99 / p99.9 / max (ms) | ack p99 (ms) | lost / dup / ooo | CPU tool / server | load avg |\n")
-        .append("|---|---|---|---|---|---|---|---|---|\n");
+    b.append("\n| run | offered | delivered/s | acked/s | deliver p50 / p99 / p99.9 / max (ms) | ack p99 (ms) | lost / dup / ooo | persist backlog growth (/s) | CPU tool / server | load avg |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (RunLine r : s.runs()) {
-      b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.1f / %.1f / %.1f / %.1f | %.1f | %d / %d / %d | %.2f / %s | %s |%n",
+      b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.1f / %.1f / %.1f / %.1f | %.1f | %d / %d / %d | %s | %.2f / %s | %s |%n",
           r.label(), r.offered(), r.deliveredPerSec(), r.ackedPerSec(), r.deliverP50(), r.deliverP99(), r.deliverP999(),
-          r.deliverMax(), r.ackP99(), r.lost(), r.duplicated(), r.outOfOrder(), r.toolCores(),
+          r.deliverMax(), r.ackP99(), r.lost(), r.duplicated(), r.outOfOrder(),
+          r.persistBacklogPerSec() == null ? "—" : String.format(Locale.ROOT, "%+.0f", r.persistBacklogPerSec()),
+          r.toolCores(),
           r.serverCores().values().stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList(), r.loadAvg()));
     }
     if (!s.idle().isEmpty()) {

@@ -163,6 +163,9 @@ public final class LoadTool {
       Map<String, Double> machine0;
       Map<String, Double> machine1;
       List<ServerProbe.Sample> after;
+      long backlog0 = -1;
+      long backlog1 = -1;
+      long backlogDrained = -1;
       if (config.idle()) {
         phase = "settle";
         sleep(config.settleSec());
@@ -216,6 +219,7 @@ public final class LoadTool {
         server0 = cpu();
         threads0 = threads();
         machine0 = ServerProbe.machineCpuSeconds();
+        backlog0 = PersistBacklog.read(config.urls());
         sleepUntil(stats.measureTo);
         s1 = stats.snapshot();
         tool1 = toolCpuSeconds();
@@ -223,6 +227,7 @@ public final class LoadTool {
         threads1 = threads();
         machine1 = ServerProbe.machineCpuSeconds();
         measuredSecs = (s1.nanos() - s0.nanos()) / 1e9;
+        backlog1 = PersistBacklog.read(config.urls());
         awaitAll(lanes.stream().map(Lane::stopSending).toList(), 60);
 
         phase = "drain";
@@ -233,6 +238,7 @@ public final class LoadTool {
           Thread.sleep(20);
         }
         drainSecs = secondsSince(drainStart);
+        backlogDrained = PersistBacklog.read(config.urls());
         after = probe(false);
       }
 
@@ -283,6 +289,8 @@ public final class LoadTool {
           accounting, stats.errors(),
           new Report.Cpu(measuredSecs > 0 ? round((tool1 - tool0) / measuredSecs) : 0, serverCores,
               threadCores(threads0, threads1, measuredSecs), machineCores(machine0, machine1, measuredSecs)),
+          backlog0 < 0 || backlog1 < 0 ? null : new Report.Backlog(backlog0, backlog1, backlogDrained,
+              measuredSecs > 0 ? round((backlog1 - backlog0) / measuredSecs) : 0),
           before, after, idle, stats.timeline(), problems.isEmpty(), problems);
     } finally {
       sampler.shutdownNow();
@@ -441,6 +449,11 @@ public final class LoadTool {
       b.append(String.format(Locale.ROOT, "accounting: %d acked, %d of %d deliveries, lost %d, duplicated %d, out of order %d%n",
           a.ackedMessages(), a.deliveredUnique() - a.unackedDelivered(), a.expectedDeliveries(), a.lost(), a.duplicated(),
           a.outOfOrder()));
+      if (r.persistBacklog() != null) {
+        Report.Backlog p = r.persistBacklog();
+        b.append(String.format(Locale.ROOT, "persist backlog: %d -> %d over the window (%+.0f/s), %d after the drain%n",
+            p.atStart(), p.atEnd(), p.growthPerSec(), p.afterDrain()));
+      }
     }
     b.append(String.format(Locale.ROOT, "cpu: tool %.2f cores, servers %s %s; load %s -> %s%n", r.cpu().toolCores(),
         r.cpu().serverCores(), r.cpu().serverThreads(), r.machine().loadAvgStart(), r.machine().loadAvgEnd()));

@@ -23,6 +23,7 @@ record Report(
     Accounting accounting,
     Map<String, Long> errors,
     Cpu cpu,
+    Backlog persistBacklog,
     List<ServerProbe.Sample> serversBefore,
     List<ServerProbe.Sample> serversAfter,
     Idle idle,
@@ -106,6 +107,13 @@ record Report(
    */
   record Cpu(double toolCores, Map<Long, Double> serverCores, Map<String, Double> serverThreads,
              Map<String, Double> machine) {}
+
+  /**
+   * The durable server's persistence backlog (messages not yet in MariaDB; the server refreshes
+   * the gauge every second) at the start and end of the measured window and after the drain, and
+   * its growth per second over the window: near zero when MariaDB keeps up with the rate.
+   */
+  record Backlog(long atStart, long atEnd, long afterDrain, double growthPerSec) {}
 
   /**
    * Idle connections: the servers' heap after a full GC and RSS, before and after connecting
