@@ -3,6 +3,7 @@ package org.petmeeting.chat;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,18 @@ final class SendBatcher {
   /** Appends one message; completes with where it landed (or that its cid was seen before). */
   Future<RoomLog.Appended> append(RoomLog.Append append) {
     Promise<RoomLog.Appended> promise = Promise.promise();
-    queue.add(new Pending(append, promise));
+    if (!((ContextInternal) context).inThread()) {
+      // The state below belongs to the router's event loop; a caller elsewhere hops onto it.
+      // (Not a comparison of contexts: event-bus handlers run on duplicates of the router's.)
+      context.runOnContext(v -> enqueue(new Pending(append, promise)));
+    } else {
+      enqueue(new Pending(append, promise));
+    }
+    return promise.future();
+  }
+
+  private void enqueue(Pending pending) {
+    queue.add(pending);
     if (!scheduled) {
       // Flushed after the tasks already queued on this event loop: under load those are more
       // sends, which then share the batch.
@@ -52,7 +64,6 @@ final class SendBatcher {
         flush();
       });
     }
-    return promise.future();
   }
 
   private void flush() {
