@@ -25,6 +25,7 @@ import org.petmeeting.chat.ChatMessage;
 import org.petmeeting.chat.ChatRouterVerticle;
 import org.petmeeting.chat.History;
 import org.petmeeting.chat.NodePresence;
+import org.petmeeting.chat.RoomLog;
 import org.petmeeting.config.AppConfig;
 import org.petmeeting.http.Json;
 import org.slf4j.Logger;
@@ -458,6 +459,34 @@ final class Session {
       if (c.hasGap()) {
         c.repairing = true;
         vertx.setTimer(Math.max(1, services.config().chat().gapRepairDelayMs()), t -> repair(room, c, -1));
+      }
+    });
+  }
+
+  /**
+   * The head check found the room under a new epoch (Redis lost it) before any message of that
+   * epoch came: the room's newest message is pushed again, under the new epoch, so that the client
+   * learns it and reloads the room (PROTOCOL.md, "A new epoch on an open connection"). MySQL stored
+   * that message under the old epoch, which is why it is relabelled: offered as stored, it would
+   * put the cursor back on the old epoch, reach the client as a plain repeat, and the next head
+   * check would do it all again.
+   */
+  void restarted(long room, RoomCursor c, RoomLog.Head head) {
+    if (head.seq() == 0) {
+      c.restart(0, head.epoch());
+      return;
+    }
+    c.repairing = true;
+    services.chat().history().range(room, head.seq() - 1, head.seq()).onComplete(ar -> {
+      c.repairing = false;
+      // Failed: the next head check tries again. Same epoch: a live message of the new epoch
+      // came meanwhile and told the client already.
+      if (ar.failed() || state == State.CLOSED || rooms.get(room) != c || head.epoch().equals(c.epoch())) {
+        return;
+      }
+      c.restart(head.seq() - 1, head.epoch());
+      for (ChatMessage m : ar.result()) {
+        c.offer(m.seq(), head.epoch(), m.withEpoch(head.epoch()).toJson()).forEach(this::writeRaw);
       }
     });
   }
