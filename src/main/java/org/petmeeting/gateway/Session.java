@@ -191,8 +191,16 @@ final class Session {
     }
     // Every request costs a token and a slot, so no single connection can fill the shared pools.
     long wait = requests.take(System.nanoTime());
-    if (wait > 0 || inFlight >= limits.maxInFlight()) {
-      rateLimited(reqId, Math.max(wait, 1));
+    if (wait > 0) {
+      rateLimited(reqId, wait);
+      return;
+    }
+    if (inFlight >= limits.maxInFlight()) {
+      // Refused, but not a strike toward 4429: pipelining within the rate limits is not flooding.
+      // A client syncs each of its rooms at once after a reconnect, as the contract asks; with more
+      // rooms than slots and strikes, counting these closed it on every connect.
+      services.metrics().rateLimited.increment();
+      error(reqId, ErrorCodes.RATE_LIMITED, "too many requests in progress; retry after 1 ms", 1);
       return;
     }
     switch (type) {
