@@ -489,12 +489,15 @@ final class Session {
       c.repairing = false;
       // Failed: the next head check tries again. Same epoch: a live message of the new epoch
       // came meanwhile and told the client already.
-      if (ar.failed() || state == State.CLOSED || rooms.get(room) != c || head.epoch().equals(c.epoch())) {
-        return;
+      if (ar.succeeded() && state != State.CLOSED && rooms.get(room) == c && !head.epoch().equals(c.epoch())) {
+        c.restart(head.seq() - 1, head.epoch());
+        for (ChatMessage m : ar.result()) {
+          c.offer(m.seq(), head.epoch(), m.withEpoch(head.epoch()).toJson()).forEach(this::writeRaw);
+        }
       }
-      c.restart(head.seq() - 1, head.epoch());
-      for (ChatMessage m : ar.result()) {
-        c.offer(m.seq(), head.epoch(), m.withEpoch(head.epoch()).toJson()).forEach(this::writeRaw);
+      if (c.hasGap()) {
+        c.repairing = true;
+        vertx.setTimer(Math.max(1, services.config().chat().gapRepairDelayMs()), t -> repair(room, c, -1));
       }
     });
   }
