@@ -190,15 +190,23 @@ final class Session {
       return;
     }
     // Every request costs a token and a slot, so no single connection can fill the shared pools.
-    long wait = requests.take(System.nanoTime());
+    long now = System.nanoTime();
+    long wait = requests.take(now);
     if (wait > 0) {
       rateLimited(reqId, wait);
       return;
     }
     if (inFlight >= limits.maxInFlight()) {
-      // Refused, but not a strike toward 4429: pipelining within the rate limits is not flooding.
-      // A client syncs each of its rooms at once after a reconnect, as the contract asks; with more
-      // rooms than slots and strikes, counting these closed it on every connect.
+      // A send refused here still costs a send token: sends pipelined beyond the send rate are
+      // flooding, however many are in flight.
+      long sendWait = "send".equals(type) ? bucket.take(now) : 0;
+      if (sendWait > 0) {
+        rateLimited(reqId, sendWait);
+        return;
+      }
+      // Otherwise refused, but not a strike toward 4429: pipelining within the rates is not
+      // flooding. A client syncs each of its rooms at once after a reconnect, as the contract
+      // asks; with more rooms than slots and strikes, counting these closed it on every connect.
       services.metrics().rateLimited.increment();
       error(reqId, ErrorCodes.RATE_LIMITED, "too many requests in progress; retry after 1 ms", 1);
       return;
