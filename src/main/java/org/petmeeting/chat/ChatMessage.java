@@ -25,6 +25,11 @@ public record ChatMessage(long room, long seq, String epoch, String cid, long fr
     return "message";
   }
 
+  /** The same message under another epoch: a restarted room's sequence goes on from it. */
+  public ChatMessage withEpoch(String epoch) {
+    return new ChatMessage(room, seq, epoch, cid, from, text, meta, ts, kind);
+  }
+
   public String toJson() {
     return Json.write(this);
   }

@@ -338,9 +338,8 @@ public final class GatewayVerticle extends VerticleBase {
         }
         if (c.epoch() != null && !c.epoch().equals(head.epoch())) {
           // The sequence was restarted: deliver the newest message so the client learns the epoch.
-          c.restart(Math.max(0, head.seq() - 1), head.epoch());
-        }
-        if (c.last() < head.seq()) {
+          s.restarted(room, c, head);
+        } else if (c.last() < head.seq()) {
           s.repair(room, c, head.seq());
         }
       }

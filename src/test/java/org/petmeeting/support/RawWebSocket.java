@@ -45,21 +45,34 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   public void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    byte[] mask = new byte[4];
-    new SecureRandom().nextBytes(mask);
-    out.write(0x81);
-    if (payload.length < 126) {
-      out.write(0x80 | payload.length);
-    } else {
-      out.write(0x80 | 126);
-      out.write(payload.length >> 8);
-      out.write(payload.length & 0xff);
+    sendTexts(java.util.List.of(text));
+  }
+
+  /**
+   * Sends several text frames in one write, so that the server reads them together: it handles
+   * them all before any reply to the first can come back (a pipelining client).
+   */
+  public void sendTexts(java.util.List<String> texts) throws IOException {
+    java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+    SecureRandom random = new SecureRandom();
+    for (String text : texts) {
+      byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+      byte[] mask = new byte[4];
+      random.nextBytes(mask);
+      frames.write(0x81);
+      if (payload.length < 126) {
+        frames.write(0x80 | payload.length);
+      } else {
+        frames.write(0x80 | 126);
+        frames.write(payload.length >> 8);
+        frames.write(payload.length & 0xff);
+      }
+      frames.write(mask, 0, 4);
+      for (int i = 0; i < payload.length; i++) {
+        frames.write(payload[i] ^ mask[i % 4]);
+      }
     }
-    out.write(mask);
-    for (int i = 0; i < payload.length; i++) {
-      out.write(payload[i] ^ mask[i % 4]);
-    }
+    out.write(frames.toByteArray());
     out.flush();
   }
 
