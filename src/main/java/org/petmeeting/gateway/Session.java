@@ -214,6 +214,11 @@ final class Session {
       error(reqId, ErrorCodes.RATE_LIMITED, "too many requests in progress; retry after 1 ms", 1);
       return;
     }
+    if (!"send".equals(type)) {
+      // Accepted: the strikes toward 4429 count refusals in a row. (A send still faces its own
+      // rate below and resets them only when it passes.)
+      strikes = 0;
+    }
     switch (type) {
       case "send" -> send(reqId, f);
       case "sync" -> sync(reqId, f);
