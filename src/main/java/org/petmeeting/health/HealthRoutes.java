@@ -3,7 +3,6 @@ package org.petmeeting.health;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
 import org.petmeeting.Services;
 import org.petmeeting.http.RestApi;
@@ -15,6 +14,7 @@ import org.petmeeting.http.RestApi;
  */
 public final class HealthRoutes implements RestApi {
   private static final long CHECK_TIMEOUT_MS = 2000;
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private final Services services;
   private volatile boolean draining;
 
@@ -48,6 +48,11 @@ public final class HealthRoutes implements RestApi {
         ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
       });
     });
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    // Rendered on a worker thread: a scrape walks every meter and histogram (tens of ms, much
+    // more while cold), which on the event loop stalled a quarter of the node's connections at
+    // each scrape (docs/benchmarks.md).
+    router.get("/metrics").handler(ctx -> services.vertx().executeBlocking(() -> services.registry().scrape(), false)
+        .onSuccess(text -> ctx.response().putHeader("Content-Type", PROMETHEUS_TEXT).end(text))
+        .onFailure(ctx::fail));
   }
 }

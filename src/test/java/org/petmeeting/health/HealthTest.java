@@ -29,6 +29,7 @@ class HealthTest {
   void metricsAreServedInPrometheusFormat() {
     HttpResponse<String> r = server.get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
     assertThat(r.body()).contains("pm_ws_connections").contains("pm_send_to_ack").contains("pm_persist_backlog")
         .contains("pm_db_replica_lag_ms");
   }
