@@ -381,6 +381,13 @@ write_redis_conf() {
         # Default diskless-sync delay (5 s) would make every full resync, and
         # so every cold start, wait 5 s for more replicas that never come.
         say "repl-diskless-sync-delay 0"
+        # The log is mostly short-lived stream entries, so the file outgrows its rewritten base
+        # quickly: at the default 64 MB, a rewrite (fork and a full write) came every few seconds
+        # under load, each a 100-300 ms stall of acks (docs/benchmarks.md).
+        say "auto-aof-rewrite-min-size 1gb"
+        # The AOF is the durability; RDB snapshots on top (every minute under load, by default)
+        # only added a fork and a full write each time, and another stall.
+        say "save \"\""
         ;;
     esac
     case $name in
