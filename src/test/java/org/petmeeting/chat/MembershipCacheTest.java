@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.Services;
 import org.petmeeting.support.Await;
 import org.petmeeting.support.Rest;
@@ -29,23 +29,18 @@ import org.petmeeting.support.WsClient;
 class MembershipCacheTest {
   private static final int CACHE_SECONDS = 2;
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static TestServer server;
+  // Generous send limits: the tests poll with sends faster than a person types.
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass(Map.of(
+      "PM_CHAT_MEMBERSHIP_CACHE_SECONDS", Integer.toString(CACHE_SECONDS),
+      "PM_LIMITS_SEND_RATE_PER_SECOND", "1000", "PM_LIMITS_SEND_BURST", "1000",
+      "PM_LIMITS_REQUEST_RATE_PER_SECOND", "1000", "PM_LIMITS_REQUEST_BURST", "1000"));
+  private static final Rest rest = new Rest(server);
   private static Services services;
-  private static Rest rest;
 
   @BeforeAll
-  static void start() {
-    // Generous send limits: the tests poll with sends faster than a person types.
-    server = TestServer.start(Map.of("PM_CHAT_MEMBERSHIP_CACHE_SECONDS", Integer.toString(CACHE_SECONDS),
-        "PM_LIMITS_SEND_RATE_PER_SECOND", "1000", "PM_LIMITS_SEND_BURST", "1000",
-        "PM_LIMITS_REQUEST_RATE_PER_SECOND", "1000", "PM_LIMITS_REQUEST_BURST", "1000"));
+  static void services() {
     services = server.app().services();
-    rest = new Rest(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

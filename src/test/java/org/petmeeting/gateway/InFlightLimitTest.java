@@ -11,9 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.support.RawWebSocket;
 import org.petmeeting.support.Rest;
 import org.petmeeting.support.TestServer;
@@ -28,21 +27,11 @@ import org.petmeeting.support.TestUsers.User;
  */
 class InFlightLimitTest {
   private static final int MAX_IN_FLIGHT = 4;
-  private static TestServer server;
-  private static Rest rest;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("PM_LIMITS_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT),
-        "PM_LIMITS_SEND_RATE_PER_SECOND", "10000", "PM_LIMITS_SEND_BURST", "10000",
-        "PM_LIMITS_REQUEST_RATE_PER_SECOND", "10000", "PM_LIMITS_REQUEST_BURST", "10000"));
-    rest = new Rest(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final TestServer server = TestServer.perClass(Map.of("PM_LIMITS_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT),
+      "PM_LIMITS_SEND_RATE_PER_SECOND", "10000", "PM_LIMITS_SEND_BURST", "10000",
+      "PM_LIMITS_REQUEST_RATE_PER_SECOND", "10000", "PM_LIMITS_REQUEST_BURST", "10000"));
+  private static final Rest rest = new Rest(server);
 
   @Test
   void requestsPipelinedBeyondMaxInFlightAreRateLimitedAndTheOnesWithinAreAnswered() throws IOException {
