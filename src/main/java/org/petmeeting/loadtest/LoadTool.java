@@ -200,6 +200,9 @@ public final class LoadTool {
         stats.measureTo = stats.measureFrom + (long) (config.durationSec() * 1e9);
         awaitAll(lanes.stream().map(l -> l.startSending(
             laneSenders == 0 ? 0 : config.rate() * l.senderCount() / laneSenders)).toList(), 60);
+        // Once during the warm-up, so that the first scrape of a cold server (class loading,
+        // JIT) does not land in the measured window.
+        PersistBacklog.read(config.urls());
         sleepUntil(stats.measureFrom);
         warmupSecs = secondsSince(sendStart);
         phase = "measure";
