@@ -121,7 +121,7 @@ start_durable() { # name heap
     PM_LIMITS_SEND_RATE_PER_SECOND="$send_rate" PM_LIMITS_SEND_BURST="$send_rate" \
     PM_LIMITS_REQUEST_RATE_PER_SECOND="$send_rate" PM_LIMITS_REQUEST_BURST="$send_rate" \
     PM_LIMITS_REQUEST_RATE_PER_SECOND="$send_rate" PM_LIMITS_REQUEST_BURST="$send_rate" PM_LIMITS_MAX_IN_FLIGHT=100000 \
-    java -XX:+UseG1GC "-Xmx$2" -jar "$jar" >"$out/$1.server.log" 2>&1 &
+    java -XX:+UseG1GC "-Xmx$2" "-Xlog:gc:file=$out/$1.gc.log" -jar "$jar" >"$out/$1.server.log" 2>&1 &
   server_pid=$!
   wait_ready "http://127.0.0.1:$durable_port/health/ready"
   say "durable server up (pid $server_pid, -Xmx$2, send limit ${send_rate}/s per connection)"
@@ -146,6 +146,26 @@ load() {
     --message-size "$message_size" --out "$out/$label.json" "$@" || rc=$?
   [ $rc -le 1 ] || { say "load tool failed ($rc) on $label"; exit $rc; }
   [ $rc -eq 0 ] || say "run $label: accounting or connection problems (see $out/$label.json)"
+}
+
+wait_drained() { # metrics url: until pm_persist_backlog is under 100 (at most 300 s)
+  local backlog=""
+  for _ in $(seq 1 300); do
+    backlog=$(curl -fs "$1" | awk '$1 == "pm_persist_backlog" {printf "%d", $2}')
+    if [ -n "$backlog" ] && [ "$backlog" -lt 100 ]; then return 0; fi
+    sleep 1
+  done
+  say "persist backlog still $backlog after 300 s"
+}
+
+wait_jfr() { # file: until it exists and stops growing (at most 60 s)
+  local size=-1
+  for _ in $(seq 1 120); do
+    if [ -s "$1" ] && [ "$(stat -c %s "$1")" = "$size" ]; then return 0; fi
+    size=$(stat -c %s "$1" 2>/dev/null || echo -1)
+    sleep 0.5
+  done
+  say "no complete JFR recording at $1"
 }
 
 json_field() { # file python-expression on d
@@ -175,11 +195,16 @@ if [ "$what" = all ] || [ "$what" = throughput ]; then
     load "$sc.durable.max" "$durable_port" "${common[@]}" --window "$window"
     half=$(json_field "$out/$sc.durable.max.json" "max(1, round(d['throughput']['ackedPerSec'] / 2))")
     say "$sc: durable maximum $(json_field "$out/$sc.durable.max.json" "d['throughput']['ackedPerSec']") msg/s; half: $half msg/s"
+    # The half-rate run starts once MariaDB has caught up with the maximum run, so that its
+    # latency is its own and not that of a backlog being drained.
+    wait_drained "http://127.0.0.1:$durable_port/metrics"
     load "$sc.durable.half" "$durable_port" "${common[@]}" --rate "$half"
     if [ "$profile" = 1 ]; then
       # A run of its own: starting JFR sets the JIT compiling again, which would cost the
       # measured maximum a good part of a core. Its figures are kept but not summarised.
       load "$sc.durable.profile" "$durable_port" "${common[@]}" --window "$window" --profile "$out/$sc.durable.jfr"
+      # The server writes the recording when its duration ends, a moment after the tool's window.
+      wait_jfr "$out/$sc.durable.jfr"
       java -cp "$jar" org.petmeeting.loadtest.JfrTop "$out/$sc.durable.jfr" 15 >"$out/$sc.durable.profile.txt" || true
     fi
     stop_server
