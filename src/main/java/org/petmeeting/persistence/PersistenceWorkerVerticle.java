@@ -1,5 +1,8 @@
 package org.petmeeting.persistence;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Command;
@@ -9,8 +12,8 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +22,7 @@ import org.petmeeting.Services;
 import org.petmeeting.chat.RoomKeys;
 import org.petmeeting.config.AppConfig;
 import org.petmeeting.db.Sql;
+import org.petmeeting.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,8 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PersistenceWorkerVerticle.class);
   private static final Sql SQL = Sql.load("messages");
   private static final long RETRY_DELAY_MS = 500;
+  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+      .withZone(ZoneOffset.UTC);
 
   private final Services services;
   private final AppConfig.Chat settings;
@@ -168,7 +174,7 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
     if (entries.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    List<Tuple> messages = new ArrayList<>();
+    List<MessageRow> messages = new ArrayList<>();
     // Highest seq per (room, user): read marks, and a sender's own messages, which move theirs.
     Map<String, long[]> marks = new HashMap<>();
     for (Entry e : entries) {
@@ -178,9 +184,9 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
         long seq = Long.parseLong(e.f().get("seq"));
         long from = Long.parseLong(e.f().get("from"));
         String meta = e.f().get("meta");
-        LocalDateTime ts = LocalDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(e.f().get("ts"))), ZoneOffset.UTC);
-        messages.add(Tuple.of(room, seq, e.f().get("epoch"), from, e.f().get("cid"), e.f().get("kind"))
-            .addValue(e.f().get("text")).addValue(meta == null || meta.isEmpty() ? null : meta).addValue(ts));
+        messages.add(new MessageRow(room, seq, e.f().get("epoch"), from, e.f().get("cid"), e.f().get("kind"),
+            e.f().get("text"), meta == null || meta.isEmpty() ? null : meta,
+            TS.format(Instant.ofEpochMilli(Long.parseLong(e.f().get("ts"))))));
         if (from != 0) {
           mark(marks, room, from, seq);
         }
@@ -192,19 +198,11 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
         : services.db().primary().withTransaction(tx -> dropMessagesOfDeletedRooms(tx, messages).compose(kept -> {
           Future<?> chain = Future.succeededFuture();
           if (!kept.isEmpty()) {
-            StringBuilder sql = new StringBuilder(SQL.get("insertPrefix"));
-            Tuple all = Tuple.tuple();
-            for (int i = 0; i < kept.size(); i++) {
-              sql.append(i == 0 ? " " : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-              Tuple t = kept.get(i);
-              for (int j = 0; j < t.size(); j++) {
-                all.addValue(t.getValue(j));
-              }
-            }
-            sql.append(' ').append(SQL.get("insertSuffix"));
+            String batch = json(kept);
             // One primary-key read of the batch back: the client's found-rows count cannot tell a
             // replay from a conflict, the stored cids can.
-            chain = tx.preparedQuery(sql.toString()).execute(all).compose(r -> checkConflicts(tx, kept));
+            chain = tx.preparedQuery(SQL.get("insertBatch")).execute(Tuple.of(batch))
+                .compose(r -> checkConflicts(tx, kept, batch));
           }
           if (!marks.isEmpty()) {
             chain = chain.compose(v -> moveReadMarks(tx, marks.values()));
@@ -222,29 +220,23 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
    * Messages of a room deleted meanwhile (its members and messages go with it) have nowhere to
    * go; without this one such entry would fail its batch, and every batch after it, forever.
    */
-  private Future<List<Tuple>> dropMessagesOfDeletedRooms(io.vertx.sqlclient.SqlConnection tx, List<Tuple> messages) {
+  private Future<List<MessageRow>> dropMessagesOfDeletedRooms(io.vertx.sqlclient.SqlConnection tx,
+                                                               List<MessageRow> messages) {
     if (messages.isEmpty()) {
       return Future.succeededFuture(messages);
     }
     java.util.Set<Long> rooms = new java.util.LinkedHashSet<>();
-    messages.forEach(t -> rooms.add(t.getLong(0)));
-    StringBuilder sql = new StringBuilder(SQL.get("existingRoomsPrefix"));
-    Tuple ids = Tuple.tuple();
-    int i = 0;
-    for (Long room : rooms) {
-      sql.append(i++ == 0 ? "?" : ", ?");
-      ids.addValue(room);
-    }
-    return tx.preparedQuery(sql.append(")").toString()).execute(ids).map(rows -> {
+    messages.forEach(m -> rooms.add(m.room()));
+    return tx.preparedQuery(SQL.get("existingRooms")).execute(Tuple.of(json(rooms))).map(rows -> {
       java.util.Set<Long> existing = new java.util.HashSet<>();
       rows.forEach(r -> existing.add(r.getLong(0)));
-      List<Tuple> kept = new ArrayList<>();
-      for (Tuple t : messages) {
-        if (existing.contains(t.getLong(0))) {
-          kept.add(t);
+      List<MessageRow> kept = new ArrayList<>();
+      for (MessageRow m : messages) {
+        if (existing.contains(m.room())) {
+          kept.add(m);
         } else {
           services.metrics().persistDropped.increment();
-          log.warn("room {} no longer exists: message seq {} (cid {}) dropped", t.getLong(0), t.getLong(1), t.getString(4));
+          log.warn("room {} no longer exists: message seq {} (cid {}) dropped", m.room(), m.seq(), m.cid());
         }
       }
       return kept;
@@ -257,25 +249,17 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
    * replica that had not received the latest writes, with redis.waitReplicas = 0). MySQL keeps the
    * first; the other is reported loudly rather than dropped in silence.
    */
-  private Future<Void> checkConflicts(io.vertx.sqlclient.SqlConnection tx, List<Tuple> messages) {
-    StringBuilder sql = new StringBuilder(SQL.get("bySeqPrefix"));
-    Tuple keys = Tuple.tuple();
-    Map<String, Tuple> byKey = new HashMap<>();
-    for (int i = 0; i < messages.size(); i++) {
-      Tuple t = messages.get(i);
-      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
-      keys.addValue(t.getValue(0)).addValue(t.getValue(1));
-      byKey.put(t.getValue(0) + ":" + t.getValue(1), t);
-    }
-    return tx.preparedQuery(sql.append(")").toString()).execute(keys).map(rows -> {
+  private Future<Void> checkConflicts(io.vertx.sqlclient.SqlConnection tx, List<MessageRow> messages, String batch) {
+    Map<String, MessageRow> byKey = new HashMap<>();
+    messages.forEach(m -> byKey.put(m.room() + ":" + m.seq(), m));
+    return tx.preparedQuery(SQL.get("bySeqBatch")).execute(Tuple.of(batch)).map(rows -> {
       for (io.vertx.sqlclient.Row row : rows) {
-        Tuple mine = byKey.get(row.getLong("room_id") + ":" + row.getLong("seq"));
-        if (mine != null && (!row.getString("cid").equals(mine.getString(4))
-            || row.getLong("sender_id").longValue() != mine.getLong(3).longValue())) {
+        MessageRow mine = byKey.get(row.getLong("room_id") + ":" + row.getLong("seq"));
+        if (mine != null && (!row.getString("cid").equals(mine.cid()) || row.getLong("sender_id") != mine.from())) {
           services.metrics().persistConflicts.increment();
           log.error("room {} seq {} already holds another message (cid {}, not {}): the room's sequence went "
               + "backwards; the later message is kept only in the Redis log", row.getLong("room_id"),
-              row.getLong("seq"), row.getString("cid"), mine.getString(4));
+              row.getLong("seq"), row.getString("cid"), mine.cid());
         }
       }
       return null;
@@ -286,14 +270,25 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
   private static Future<?> moveReadMarks(io.vertx.sqlclient.SqlConnection tx, java.util.Collection<long[]> marks) {
     List<long[]> sorted = new ArrayList<>(marks);
     sorted.sort(java.util.Comparator.<long[]>comparingLong(m -> m[0]).thenComparingLong(m -> m[1]));
-    StringBuilder sql = new StringBuilder(SQL.get("moveReadMarksPrefix"));
-    Tuple args = Tuple.tuple();
-    for (int i = 0; i < sorted.size(); i++) {
-      long[] m = sorted.get(i);
-      sql.append(i == 0 ? SQL.get("moveReadMarksFirst") : " UNION ALL SELECT ?, ?, ?");
-      args.addValue(m[0]).addValue(m[1]).addValue(m[2]);
+    return tx.preparedQuery(SQL.get("moveReadMarks")).execute(Tuple.of(json(sorted)));
+  }
+
+  /**
+   * One message row as the batch document carries it: a JSON array in the column order of
+   * {@code insertBatch}, {@code ts} as UTC "yyyy-MM-dd HH:mm:ss.SSS".
+   */
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonInclude(JsonInclude.Include.ALWAYS) // a position per column, null included
+  @JsonPropertyOrder({"room", "seq", "epoch", "from", "cid", "kind", "text", "meta", "ts"})
+  record MessageRow(long room, long seq, String epoch, long from, String cid, String kind, String text, String meta,
+                    String ts) {}
+
+  static String json(Object value) {
+    try {
+      return Json.MAPPER.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a persist batch as JSON", e);
     }
-    return tx.preparedQuery(sql.append(' ').append(SQL.get("moveReadMarksSuffix")).toString()).execute(args);
   }
 
   private static void mark(Map<String, long[]> marks, long room, long user, long seq) {
