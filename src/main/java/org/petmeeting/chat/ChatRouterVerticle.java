@@ -1,14 +1,18 @@
 package org.petmeeting.chat;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.petmeeting.Services;
@@ -36,6 +40,8 @@ public final class ChatRouterVerticle extends VerticleBase {
   private final Chat chat;
   private long sweepTimer = -1;
   private SendBatcher batcher;
+  /** Rooms whose members are being loaded, with the requests waiting for them in arrival order. */
+  private final Map<Long, List<Promise<Set<Long>>>> loadingMembers = new HashMap<>();
 
   public ChatRouterVerticle(Services services) {
     this.services = services;
@@ -69,7 +75,7 @@ public final class ChatRouterVerticle extends VerticleBase {
     long room = b.getLong("room");
     long from = b.getLong("from");
     long rx = b.getLong("rx", System.nanoTime());
-    chat.membership().members(room)
+    membersInOrder(room)
         .compose(members -> {
           if (!members.contains(from)) {
             return Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE,
@@ -95,6 +101,34 @@ public final class ChatRouterVerticle extends VerticleBase {
         .onFailure(err -> fail(msg, err));
   }
 
+  /**
+   * The room's members, answered in the order the room's requests arrived: a send that finds them
+   * cached goes on at once, and while they are being loaded (a miss) every later request of the
+   * room waits behind the load, so a sender's pipelined messages reach the batcher, and take
+   * seqs, in the order they were sent.
+   */
+  private Future<Set<Long>> membersInOrder(long room) {
+    List<Promise<Set<Long>>> waiting = loadingMembers.get(room);
+    if (waiting != null) {
+      Promise<Set<Long>> later = Promise.promise();
+      waiting.add(later);
+      return later.future();
+    }
+    Future<Set<Long>> members = chat.membership().members(room);
+    if (members.isComplete()) {
+      return members;
+    }
+    Promise<Set<Long>> first = Promise.promise();
+    List<Promise<Set<Long>>> queue = new ArrayList<>();
+    queue.add(first);
+    loadingMembers.put(room, queue);
+    members.onComplete(ar -> {
+      loadingMembers.remove(room);
+      queue.forEach(p -> p.handle(ar));
+    });
+    return first.future();
+  }
+
   private void deliver(ChatMessage m, Set<Long> members, long rx) {
     chat.delivery().toUsers(members, Events.message(m, services.nodeId(), rx))
         .onFailure(err -> log.warn("delivery routing of room {} seq {} failed; head checks will repair it: {}",
@@ -108,7 +142,7 @@ public final class ChatRouterVerticle extends VerticleBase {
     JsonObject metaObject = b.getJsonObject("meta");
     String meta = metaObject == null ? null : metaObject.encode();
     String cid = b.getString("cid", "sys-" + UUID.randomUUID());
-    chat.membership().members(room)
+    membersInOrder(room)
         .compose(members -> batcher.append(new RoomLog.Append(room, 0, cid, text, meta, ChatMessage.SYSTEM)).map(appended -> {
           if (!appended.duplicate()) {
             deliver(new ChatMessage(room, appended.seq(), appended.epoch(), cid, 0, text, meta,

@@ -6,7 +6,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.petmeeting.metrics.ChatMetrics;
 
 /**
@@ -16,12 +21,14 @@ import org.petmeeting.metrics.ChatMetrics;
  * the router is idle a send goes out alone, at the end of the event-loop task that brought it, so
  * batching adds no wait of its own.
  *
- * <p>Confined to the router's context: no locks. Within a batch the script runs the messages in
- * the order they arrived; batches at Redis at the same time travel on different pooled connections
- * and may land in either order, as two separate sends always could.
+ * <p>A room's messages take seqs in the order they reached the batcher: a batch runs its messages
+ * in order, and a room is in at most one batch at Redis at a time (batches in flight together
+ * travel on different pooled connections and could land in either order). Messages of a room whose
+ * sequence Redis has lost wait until {@code init_room.lua} has restarted it, then go again first,
+ * in their order. Confined to the router's context: no locks.
  */
 final class SendBatcher {
-  private record Pending(RoomLog.Append append, Promise<RoomLog.Appended> promise) {}
+  private record Pending(RoomLog.Append append, Promise<RoomLog.Appended> promise, boolean retried) {}
 
   private final Context context;
   private final RoomLog log;
@@ -29,6 +36,8 @@ final class SendBatcher {
   private final int maxBatch;
   private final int maxInFlight;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** Rooms with a batch at Redis, or a sequence being restarted: their queued messages wait. */
+  private final Set<Long> busyRooms = new HashSet<>();
   private int inFlight;
   private boolean scheduled;
 
@@ -46,15 +55,19 @@ final class SendBatcher {
     if (!((ContextInternal) context).inThread()) {
       // The state below belongs to the router's event loop; a caller elsewhere hops onto it.
       // (Not a comparison of contexts: event-bus handlers run on duplicates of the router's.)
-      context.runOnContext(v -> enqueue(new Pending(append, promise)));
+      context.runOnContext(v -> enqueue(new Pending(append, promise, false)));
     } else {
-      enqueue(new Pending(append, promise));
+      enqueue(new Pending(append, promise, false));
     }
     return promise.future();
   }
 
   private void enqueue(Pending pending) {
     queue.add(pending);
+    schedule();
+  }
+
+  private void schedule() {
     if (!scheduled) {
       // Flushed after the tasks already queued on this event loop: under load those are more
       // sends, which then share the batch.
@@ -68,9 +81,9 @@ final class SendBatcher {
 
   private void flush() {
     while (inFlight < maxInFlight && !queue.isEmpty()) {
-      List<Pending> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
-      while (batch.size() < maxBatch && !queue.isEmpty()) {
-        batch.add(queue.poll());
+      List<Pending> batch = take();
+      if (batch.isEmpty()) {
+        return; // everything queued belongs to busy rooms; a completing batch flushes again
       }
       inFlight++;
       metrics.sendBatchSize.record(batch.size());
@@ -79,24 +92,87 @@ final class SendBatcher {
       log.appendBatch(appends).onComplete(ar -> {
         inFlight--;
         if (ar.failed()) {
-          batch.forEach(p -> p.promise().fail(ar.cause()));
+          batch.forEach(p -> {
+            busyRooms.remove(p.append().room());
+            p.promise().fail(ar.cause());
+          });
         } else {
-          List<RoomLog.Appended> results = ar.result();
-          for (int i = 0; i < batch.size(); i++) {
-            Pending p = batch.get(i);
-            RoomLog.Appended appended = results.get(i);
-            if (appended != null) {
-              p.promise().complete(appended);
-            } else {
-              // A room Redis has no sequence for (new, or Redis lost it): start it from MySQL and
-              // send the message again, alone.
-              RoomLog.Append a = p.append();
-              log.append(a.room(), a.from(), a.cid(), a.text(), a.meta(), a.kind()).onComplete(p.promise());
-            }
-          }
+          completed(batch, ar.result());
         }
         flush();
       });
     }
+  }
+
+  /** Up to maxBatch queued messages of rooms not busy, in queue order; their rooms become busy. */
+  private List<Pending> take() {
+    List<Pending> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
+    Set<Long> inBatch = new HashSet<>();
+    Iterator<Pending> it = queue.iterator();
+    while (it.hasNext() && batch.size() < maxBatch) {
+      Pending p = it.next();
+      long room = p.append().room();
+      if (busyRooms.contains(room) && !inBatch.contains(room)) {
+        continue; // stays queued, and so does everything after it for this room
+      }
+      it.remove();
+      batch.add(p);
+      inBatch.add(room);
+      busyRooms.add(room);
+    }
+    return batch;
+  }
+
+  private void completed(List<Pending> batch, List<RoomLog.Appended> results) {
+    // Messages whose room had no sequence, by room, in order.
+    Map<Long, List<Pending>> restart = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      RoomLog.Appended appended = results.get(i);
+      if (appended != null) {
+        p.promise().complete(appended);
+      } else {
+        restart.computeIfAbsent(p.append().room(), r -> new ArrayList<>()).add(p);
+      }
+    }
+    for (Pending p : batch) {
+      if (!restart.containsKey(p.append().room())) {
+        busyRooms.remove(p.append().room());
+      }
+    }
+    restart.forEach(this::restartRoom);
+  }
+
+  /**
+   * A room Redis has no sequence for (new, or Redis lost it): started from MySQL's highest seq,
+   * then its messages go again ahead of everything queued, in their order. The room stays busy
+   * meanwhile, so its later messages cannot overtake them.
+   */
+  private void restartRoom(long room, List<Pending> all) {
+    List<Pending> waiting = new ArrayList<>(all.size());
+    for (Pending p : all) {
+      if (p.retried()) {
+        // Restarted a moment ago and gone again: fail rather than loop.
+        p.promise().fail(new IllegalStateException("room " + room + " sequence vanished"));
+      } else {
+        waiting.add(p);
+      }
+    }
+    if (waiting.isEmpty()) {
+      busyRooms.remove(room);
+      return;
+    }
+    log.ensureRoom(room).onComplete(ar -> {
+      busyRooms.remove(room);
+      if (ar.failed()) {
+        waiting.forEach(p -> p.promise().fail(ar.cause()));
+      } else {
+        for (int i = waiting.size() - 1; i >= 0; i--) {
+          Pending p = waiting.get(i);
+          queue.addFirst(new Pending(p.append(), p.promise(), true));
+        }
+      }
+      flush();
+    });
   }
 }

@@ -101,4 +101,57 @@ class SendBatcherTest {
     assertThat(results.get(1).epoch()).isNotEqualTo(oldEpoch);
     assertThat(results.get(1).duplicate()).isFalse();
   }
+  @Test
+  void aRoomsMessagesTakeSeqsInArrivalOrderWithSeveralBatchesInFlightAndAfterItsSequenceWasLost() {
+    var services = server.app().services();
+    var log = services.chat().log();
+    long room = newRoom();
+    long other = newRoom();
+    Await.result(log.append(room, 7, "before", "before", null, ChatMessage.TEXT));
+    // Redis loses the room's sequence: the first batch comes back "not initialised" for it.
+    Await.result(services.redis().redis().send(Request.cmd(Command.DEL).arg(RoomKeys.seq(room)).arg(RoomKeys.epoch(room))));
+    Context context = services.vertx().getOrCreateContext();
+    // Small batches, four at Redis at once: only per-room exclusion keeps the order.
+    SendBatcher batcher = new SendBatcher(context, log, new ChatMetrics(new SimpleMeterRegistry()), 3, 4);
+    List<RoomLog.Append> appends = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      appends.add(new RoomLog.Append(i % 3 == 0 ? other : room, 7, "o" + i, "m" + i, null, ChatMessage.TEXT));
+    }
+
+    List<RoomLog.Appended> results = appendAll(batcher, context, appends);
+
+    long lastInRoom = 0;
+    long lastInOther = 0;
+    for (int i = 0; i < appends.size(); i++) {
+      long seq = results.get(i).seq();
+      if (appends.get(i).room() == room) {
+        assertThat(seq).as("seq of message %d in the restarted room", i).isGreaterThan(lastInRoom);
+        lastInRoom = seq;
+      } else {
+        assertThat(seq).as("seq of message %d in the other room", i).isEqualTo(lastInOther + 1);
+        lastInOther = seq;
+      }
+    }
+    assertThat(lastInOther).isEqualTo(10);
+  }
+  @Test
+  void aRoomIsInOneBatchAtRedisAtATimeSoBatchesInFlightTogetherCannotReorderIt() {
+    var services = server.app().services();
+    var log = services.chat().log();
+    long room = newRoom();
+    Await.result(log.append(room, 7, "started", "x", null, ChatMessage.TEXT));
+    Context context = services.vertx().getOrCreateContext();
+    ChatMetrics metrics = new ChatMetrics(new SimpleMeterRegistry());
+    // One message a batch, four batches allowed at Redis at once.
+    SendBatcher batcher = new SendBatcher(context, log, metrics, 1, 4);
+    List<RoomLog.Append> appends = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      appends.add(new RoomLog.Append(room, 7, "x" + i, "m" + i, null, ChatMessage.TEXT));
+    }
+
+    List<RoomLog.Appended> results = appendAll(batcher, context, appends);
+
+    assertThat(results).extracting(RoomLog.Appended::seq).isSorted().doesNotHaveDuplicates();
+    assertThat(metrics.sendBatchSize.count()).isEqualTo(40);
+  }
 }
