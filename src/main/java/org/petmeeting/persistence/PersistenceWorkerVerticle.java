@@ -38,6 +38,11 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PersistenceWorkerVerticle.class);
   private static final Sql SQL = Sql.load("messages");
   private static final long RETRY_DELAY_MS = 500;
+  /**
+   * Bound of one chunk's JSON document. MariaDB refuses packets over max_allowed_packet (16 MiB by
+   * default); a read of 8 partitions x 200 long messages came to 22 MB and failed forever.
+   */
+  static final long MAX_CHUNK_BYTES = 8L << 20;
   private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
       .withZone(ZoneOffset.UTC);
 
@@ -99,7 +104,7 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
     if (stopped) {
       return;
     }
-    connection().compose(this::readBatch).compose(this::persist)
+    connection().compose(this::readBatch).compose(this::persistInChunks)
         .onSuccess(count -> vertx.runOnContext(v -> loop()))
         .onFailure(err -> {
           if (stopped) {
@@ -169,6 +174,49 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
 
   /** One persist-stream entry: a message ({@code t=m}) or a read mark ({@code t=r}). */
   record Entry(String stream, String id, Map<String, String> f) {}
+
+  /**
+   * A read returns up to persistBatchSize entries from each partition; they are written in chunks
+   * of at most persistBatchSize rows and MAX_CHUNK_BYTES, one transaction (and XACK) each, in order,
+   * so that a backlog of long messages never makes a statement larger than MariaDB accepts.
+   */
+  private Future<Integer> persistInChunks(List<Entry> entries) {
+    Future<Integer> done = Future.succeededFuture(0);
+    for (List<Entry> chunk : chunks(entries, settings.persistBatchSize(), MAX_CHUNK_BYTES)) {
+      done = done.compose(n -> persist(chunk).map(m -> n + m));
+    }
+    return done;
+  }
+
+  /** Splits entries, in order, into chunks of at most {@code rows} entries and about {@code bytes}. */
+  static List<List<Entry>> chunks(List<Entry> entries, int rows, long bytes) {
+    List<List<Entry>> out = new ArrayList<>();
+    List<Entry> current = new ArrayList<>();
+    long size = 0;
+    for (Entry e : entries) {
+      long entryBytes = worstCaseBytes(e);
+      if (!current.isEmpty() && (current.size() >= rows || size + entryBytes > bytes)) {
+        out.add(current);
+        current = new ArrayList<>();
+        size = 0;
+      }
+      current.add(e);
+      size += entryBytes;
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
+  }
+
+  /** An upper bound of an entry's size in the JSON batch: six bytes a character, as if every one were escaped. */
+  private static long worstCaseBytes(Entry e) {
+    long chars = 64;
+    for (String v : e.f().values()) {
+      chars += v.length() + 4;
+    }
+    return chars * 6;
+  }
 
   private Future<Integer> persist(List<Entry> entries) {
     if (entries.isEmpty()) {

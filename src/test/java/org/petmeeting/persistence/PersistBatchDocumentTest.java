@@ -22,4 +22,20 @@ class PersistBatchDocumentTest {
         "2026-12-03 00:00:00.000");
     assertThat(PersistenceWorkerVerticle.json(List.of(row))).contains(",\"{\\\"sitting\\\":5}\",");
   }
+  @Test
+  void aReadIsWrittenInChunksOfAtMostTheBatchSizeAndTheByteBoundInOrder() {
+    List<PersistenceWorkerVerticle.Entry> entries = new java.util.ArrayList<>();
+    for (int i = 0; i < 450; i++) {
+      entries.add(new PersistenceWorkerVerticle.Entry("persist:" + (i % 8), i + "-0",
+          java.util.Map.of("t", "m", "text", i % 100 == 0 ? "x".repeat(4000) : "short")));
+    }
+    var byRows = PersistenceWorkerVerticle.chunks(entries, 200, PersistenceWorkerVerticle.MAX_CHUNK_BYTES);
+    assertThat(byRows).extracting(List::size).containsExactly(200, 200, 50);
+    assertThat(byRows.stream().flatMap(List::stream).toList()).isEqualTo(entries);
+    // A tight byte bound cuts earlier, never below one entry a chunk.
+    var byBytes = PersistenceWorkerVerticle.chunks(entries, 200, 30_000);
+    assertThat(byBytes).allSatisfy(c -> assertThat(c).isNotEmpty());
+    assertThat(byBytes.size()).isGreaterThan(3);
+    assertThat(byBytes.stream().flatMap(List::stream).toList()).isEqualTo(entries);
+  }
 }
