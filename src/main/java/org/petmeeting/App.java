@@ -100,8 +100,10 @@ public final class App {
     return deploy(ChatRouterVerticle.class, () -> new ChatRouterVerticle(services), new DeploymentOptions())
         // On a worker thread of its own: building and checking a batch of hundreds of rows takes
         // milliseconds that would otherwise stall the connections of the gateway sharing its loop.
+        // Its own pool, too: password hashing and metric scrapes on the shared one cannot delay it.
         .compose(v -> deploy(PersistenceWorkerVerticle.class, () -> new PersistenceWorkerVerticle(services),
-            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName("pm-persistence")
+                .setWorkerPoolSize(1)))
         .compose(v -> services.chat().presence().heartbeat())
         .compose(v -> deploy(GatewayVerticle.class, () -> new GatewayVerticle(services), new DeploymentOptions().setInstances(gateways)))
         .onSuccess(v -> {
