@@ -78,8 +78,13 @@ public final class LuaScript {
         : Future.failedFuture(err));
   }
 
+  /**
+   * NOSCRIPT, as Redis answers an unknown SHA. Inside a batch (MULTI-less pipeline) the client
+   * reports it as "ERR [0] NOSCRIPT ...", with the failing command's index in front.
+   */
   static boolean isNoScript(Throwable err) {
-    return err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT");
+    String message = err.getMessage();
+    return message != null && (message.startsWith("NOSCRIPT") || message.contains(" NOSCRIPT "));
   }
 
   private static String sha1(String text) {

@@ -43,6 +43,25 @@ class ReplicatedAckTest {
   }
 
   @Test
+  void aSendWaitingForTheReplicaWorksAfterRedisForgotItsScripts() {
+    // What a Redis restart or failover leaves: no script cached. The send runs its script and WAIT
+    // in one pipeline, where the unknown-script error comes back worded differently.
+    try (TestServer server = TestServer.start(Map.of("PM_REDIS_WAIT_REPLICAS", "1", "PM_REDIS_WAIT_TIMEOUT_MS", "5000"))) {
+      var s = server.app().services();
+      User a = TestUsers.create(s, "a");
+      User b = TestUsers.create(s, "b");
+      long room = new Rest(server).directRoom(a.token(), b.id());
+      try (WsClient c = WsClient.authenticated(server.port(), a.token());
+           WsClient d = WsClient.authenticated(server.port(), b.token())) {
+        Await.result(s.redis().redis().send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
+        JsonObject ack = c.request(new JsonObject().put("type", "send").put("room", room).put("cid", "nf").put("text", "again"));
+        assertThat(ack.getString("type")).as(ack.encode()).isEqualTo("ack");
+        assertThat(d.next("message").getString("cid")).isEqualTo("nf");
+      }
+    }
+  }
+
+  @Test
   void whenTooFewReplicasConfirmTheSendIsAnsweredUnavailableAndARetryWithTheSameCidIsSafe() {
     try (TestServer server = TestServer.start(Map.of("PM_REDIS_WAIT_REPLICAS", "3", "PM_REDIS_WAIT_TIMEOUT_MS", "100"))) {
       var s = server.app().services();
