@@ -46,7 +46,10 @@ public final class WsClient implements AutoCloseable {
       options.addHeader("Origin", origin);
     }
     var client = VERTX.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20));
-    return new WsClient(Await.result(client.connect(options)));
+    // Handlers are set on the connection's event loop as it completes: set afterwards from this
+    // thread, a frame the server sends at once (the welcome of a header-authenticated connection)
+    // could come before them and be dropped.
+    return Await.result(client.connect(options).map(WsClient::new));
   }
 
   /** Connects, authenticates with a first frame and returns once welcomed. */
