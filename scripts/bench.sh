@@ -36,7 +36,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 what=${1:-all}
-case $what in all | throughput | idle) ;; *) echo "usage: scripts/bench.sh [all|throughput|idle]" >&2; exit 2 ;; esac
+case $what in
+  all | throughput | idle) ;;
+  -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  *) echo "usage: scripts/bench.sh [all|throughput|idle|--help]" >&2; exit 2 ;;
+esac
 
 # ---- settings (environment overrides)
 scenarios=${BENCH_SCENARIOS:-direct group}

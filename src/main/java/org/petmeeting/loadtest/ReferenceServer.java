@@ -151,13 +151,23 @@ public final class ReferenceServer {
     String host = "127.0.0.1";
     int port = 8090;
     int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    String usage = "usage: ReferenceServer [--host 127.0.0.1] [--port 8090] [--event-loops N]\n"
+        + "The in-memory yardstick of docs/benchmarks.md: the chat server's fan-out and frames, no Redis, no MariaDB.";
+    for (int i = 0; i < args.length; i += 2) {
+      if ("--help".equals(args[i]) || "-h".equals(args[i])) {
+        System.out.println(usage);
+        return;
+      }
+      if (i + 1 >= args.length) {
+        System.err.println(usage);
+        System.exit(2);
+      }
       switch (args[i]) {
         case "--host" -> host = args[i + 1];
         case "--port" -> port = Integer.parseInt(args[i + 1]);
         case "--event-loops" -> loops = Integer.parseInt(args[i + 1]);
         default -> {
-          System.err.println("usage: ReferenceServer [--host 127.0.0.1] [--port 8090] [--event-loops N]");
+          System.err.println(usage);
           System.exit(2);
         }
       }
