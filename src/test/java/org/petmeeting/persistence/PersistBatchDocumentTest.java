@@ -23,7 +23,7 @@ class PersistBatchDocumentTest {
     assertThat(PersistenceWorkerVerticle.json(List.of(row))).contains(",\"{\\\"sitting\\\":5}\",");
   }
   @Test
-  void aReadIsWrittenInChunksOfAtMostTheBatchSizeAndTheByteBoundInOrder() {
+  void aReadIsWrittenInChunksUnderTheRowAndByteBoundsInOrder() {
     List<PersistenceWorkerVerticle.Entry> entries = new java.util.ArrayList<>();
     for (int i = 0; i < 450; i++) {
       entries.add(new PersistenceWorkerVerticle.Entry("persist:" + (i % 8), i + "-0",
