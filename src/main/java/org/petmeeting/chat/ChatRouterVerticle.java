@@ -8,6 +8,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,6 +42,8 @@ public final class ChatRouterVerticle extends VerticleBase {
   private final Services services;
   private final Chat chat;
   private long sweepTimer = -1;
+  private long backlogTimer = -1;
+  private static final long BACKLOG_INTERVAL_MS = 1000;
   private SendBatcher batcher;
   /** Rooms whose members are being loaded, with the requests waiting for them in arrival order. */
   private final Map<Long, List<Promise<Set<Long>>>> loadingMembers = new HashMap<>();
@@ -61,12 +66,14 @@ public final class ChatRouterVerticle extends VerticleBase {
         bus.<JsonObject>consumer(INVALIDATE_ADDRESS, m -> chat.membership().invalidate(m.body().getLong("room"))));
     long sweepMs = Math.max(1000, services.config().chat().membershipCacheSeconds() * 1000L);
     sweepTimer = vertx.setPeriodic(sweepMs, id -> chat.membership().sweep());
+    backlogTimer = vertx.setPeriodic(BACKLOG_INTERVAL_MS, id -> measureBacklog());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(backlogTimer);
     return Future.succeededFuture();
   }
 
@@ -75,6 +82,14 @@ public final class ChatRouterVerticle extends VerticleBase {
     long room = b.getLong("room");
     long from = b.getLong("from");
     long rx = b.getLong("rx", System.nanoTime());
+    long maxBacklog = services.config().chat().maxPersistBacklog();
+    if (maxBacklog > 0 && services.metrics().persistBacklog.get() > maxBacklog) {
+      // MariaDB is far behind (down, or outrun): every message accepted now would wait in Redis
+      // memory. Clients retry later with the same cid. System messages are not refused.
+      services.metrics().backlogRefusals.increment();
+      msg.fail(UNAVAILABLE, "the message store is behind; retry later");
+      return;
+    }
     membersInOrder(room)
         .compose(members -> {
           if (!members.contains(from)) {
@@ -184,6 +199,25 @@ public final class ChatRouterVerticle extends VerticleBase {
       log.error("chat request failed", err);
       msg.fail(INTERNAL, "internal error");
     }
+  }
+
+  /**
+   * Committed entries are deleted from the persist streams, so their length is what MariaDB has
+   * not got yet: one figure for the whole cluster, measured by every node.
+   */
+  private void measureBacklog() {
+    int partitions = services.config().chat().persistPartitions();
+    List<Request> lengths = new ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) {
+      lengths.add(Request.cmd(Command.XLEN).arg(RoomKeys.persist(p)));
+    }
+    services.redis().redis().batch(lengths).onSuccess(replies -> {
+      long total = 0;
+      for (Response r : replies) {
+        total += r == null ? 0 : r.toLong();
+      }
+      services.metrics().persistBacklog.set(total);
+    });
   }
 
   static boolean isConnectionProblem(Throwable err) {

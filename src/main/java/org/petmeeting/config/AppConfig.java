@@ -26,7 +26,8 @@ public record AppConfig(Http http, Db db, RedisSettings redis, Auth auth, Chat c
 
   public record Chat(int roomLogMaxLen, int persistPartitions, int persistBatchSize, long persistClaimIdleMs,
                      long persistBlockMs, int membershipCacheSeconds, long headCheckIntervalMs,
-                     long gapRepairDelayMs, int presenceTtlSeconds, int sendBatchMax, int sendBatchesInFlight) {}
+                     long gapRepairDelayMs, int presenceTtlSeconds, int sendBatchMax, int sendBatchesInFlight,
+                     long maxPersistBacklog) {}
 
   public record Limits(int maxFrameBytes, int maxTextChars, int maxMetaBytes, int sendRatePerSecond, int sendBurst,
                        int requestRatePerSecond, int requestBurst, int maxInFlight, int floodStrikes, int maxSyncLimit, int defaultSyncLimit, int outboundQueueBytes,

@@ -77,6 +77,7 @@ final class ConfigValidator {
     range("chat.presenceTtlSeconds", ch.presenceTtlSeconds(), 3, 3600);
     range("chat.sendBatchMax", ch.sendBatchMax(), 1, 1000);
     range("chat.sendBatchesInFlight", ch.sendBatchesInFlight(), 1, 256);
+    range("chat.maxPersistBacklog", ch.maxPersistBacklog(), 0, 1_000_000_000L);
 
     var l = c.limits();
     range("limits.maxFrameBytes", l.maxFrameBytes(), 1024, 16 * 1024 * 1024);

@@ -10,11 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The application's own meters, next to the ones Vert.x records (HTTP, pools, event bus, JVM). */
 public final class ChatMetrics {
   public final AtomicInteger connections = new AtomicInteger();
-  /** Entries in the persist streams not yet committed to MySQL (measured by the workers). */
+  /** Entries in the persist streams not yet committed to MySQL (measured every second by the router). */
   public final java.util.concurrent.atomic.AtomicLong persistBacklog = new java.util.concurrent.atomic.AtomicLong();
   public final Counter messagesIn;
   public final Counter messagesOut;
   public final Counter duplicateSends;
+  public final Counter backlogRefusals;
   public final Counter badFrames;
   public final Counter rateLimited;
   public final Counter slowConsumers;
@@ -36,6 +37,8 @@ public final class ChatMetrics {
     messagesIn = Counter.builder("pm_messages_in").description("messages accepted from clients").register(registry);
     messagesOut = Counter.builder("pm_messages_out").description("message frames written to clients").register(registry);
     duplicateSends = Counter.builder("pm_sends_duplicate").description("sends answered from the cid record").register(registry);
+    backlogRefusals = Counter.builder("pm_sends_refused_backlog")
+        .description("sends refused because chat.maxPersistBacklog messages wait for MariaDB").register(registry);
     badFrames = Counter.builder("pm_ws_bad_frames").description("frames refused as bad_request").register(registry);
     rateLimited = Counter.builder("pm_ws_rate_limited").description("sends refused by the rate limit").register(registry);
     slowConsumers = Counter.builder("pm_ws_slow_consumers").description("connections closed as slow consumers").register(registry);

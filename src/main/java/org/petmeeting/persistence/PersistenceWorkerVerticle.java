@@ -55,8 +55,6 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
   private boolean stopped;
   private boolean readPendingFirst = true;
   private long claimTimer = -1;
-  private long backlogTimer = -1;
-  private static final long BACKLOG_INTERVAL_MS = 1000;
 
   public PersistenceWorkerVerticle(Services services) {
     this(services, "w-" + services.nodeId());
@@ -84,7 +82,6 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
     }
     return Future.all(groups).onSuccess(v -> {
       claimTimer = vertx.setPeriodic(Math.max(100, settings.persistClaimIdleMs() / 2), id -> claimAbandoned());
-      backlogTimer = vertx.setPeriodic(BACKLOG_INTERVAL_MS, id -> measureBacklog());
       loop();
     });
   }
@@ -93,7 +90,6 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(claimTimer);
-    vertx.cancelTimer(backlogTimer);
     if (connection != null) {
       connection.close();
     }
@@ -361,19 +357,6 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
       batch.add(del);
     });
     return services.redis().redis().batch(batch).mapEmpty();
-  }
-
-  /** Committed entries are deleted, so the streams' length is what MySQL has not got yet. */
-  private void measureBacklog() {
-    List<Request> lengths = new ArrayList<>();
-    streams.forEach(s -> lengths.add(Request.cmd(Command.XLEN).arg(s)));
-    services.redis().redis().batch(lengths).onSuccess(replies -> {
-      long total = 0;
-      for (Response r : replies) {
-        total += r == null ? 0 : r.toLong();
-      }
-      services.metrics().persistBacklog.set(total);
-    });
   }
 
   /** Takes over entries idle longer than the threshold in other consumers' pending lists. */
