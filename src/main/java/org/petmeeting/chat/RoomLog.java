@@ -56,16 +56,6 @@ public final class RoomLog {
   /** One message to append: what {@code send.lua} takes for it. */
   public record Append(long room, long from, String cid, String text, String meta, String kind) {}
 
-  /** Appends one message, initialising the room's sequence first if Redis has none. */
-  public Future<Appended> append(long room, long from, String cid, String text, String meta, String kind) {
-    Append one = new Append(room, from, cid, text, meta, kind);
-    return appendBatch(List.of(one)).compose(r -> r.get(0) != null
-        ? Future.succeededFuture(r.get(0))
-        : ensureRoom(room).compose(head -> appendBatch(List.of(one)))
-            .compose(again -> again.get(0) != null ? Future.succeededFuture(again.get(0))
-                : Future.failedFuture(new IllegalStateException("room " + room + " sequence vanished"))));
-  }
-
   /**
    * Appends a batch in one script run, in order, followed by one WAIT when replicas must confirm
    * (a shortfall fails the whole batch). An entry of the result is null when that message's room

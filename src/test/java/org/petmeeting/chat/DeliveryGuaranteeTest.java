@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.support.Await;
+import org.petmeeting.support.LogAppend;
 import org.petmeeting.support.Db;
 import org.petmeeting.support.Rest;
 import org.petmeeting.support.TestServer;
@@ -178,7 +179,7 @@ class DeliveryGuaranteeTest {
     long room = rest.directRoom(a.token(), b.id());
     try (WsClient b1 = WsClient.authenticated(server.port(), b.token())) {
       // Appended to the log without any delivery event, as if the event bus had dropped it.
-      var appended = Await.result(server.app().services().chat().log().append(room, a.id(), "lost-event", "hello", null, "text"));
+      var appended = Await.result(LogAppend.append(server.app().services().chat().log(), room, a.id(), "lost-event", "hello", null, "text"));
       JsonObject m = b1.next("message");
       assertThat(m.getLong("seq")).isEqualTo(appended.seq());
       assertThat(m.getString("cid")).isEqualTo("lost-event");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.metrics.ChatMetrics;
 import org.petmeeting.support.Await;
+import org.petmeeting.support.LogAppend;
 import org.petmeeting.support.Rest;
 import org.petmeeting.support.TestServer;
 import org.petmeeting.support.TestUsers;
@@ -81,8 +82,8 @@ class SendBatcherTest {
     long kept = newRoom();
     long lost = newRoom();
     var log = services.chat().log();
-    Await.result(log.append(kept, 7, "k0", "kept", null, ChatMessage.TEXT));
-    long lostHead = Await.result(log.append(lost, 7, "l0", "before", null, ChatMessage.TEXT)).seq();
+    Await.result(LogAppend.append(log, kept, 7, "k0", "kept", null, ChatMessage.TEXT));
+    long lostHead = Await.result(LogAppend.append(log, lost, 7, "l0", "before", null, ChatMessage.TEXT)).seq();
     String oldEpoch = Await.result(log.head(lost)).epoch();
     // Redis loses the room's sequence (a flush, a failover to an empty replica).
     Await.result(services.redis().redis().send(Request.cmd(Command.DEL).arg(RoomKeys.seq(lost)).arg(RoomKeys.epoch(lost))));
@@ -107,7 +108,7 @@ class SendBatcherTest {
     var log = services.chat().log();
     long room = newRoom();
     long other = newRoom();
-    Await.result(log.append(room, 7, "before", "before", null, ChatMessage.TEXT));
+    Await.result(LogAppend.append(log, room, 7, "before", "before", null, ChatMessage.TEXT));
     // Redis loses the room's sequence: the first batch comes back "not initialised" for it.
     Await.result(services.redis().redis().send(Request.cmd(Command.DEL).arg(RoomKeys.seq(room)).arg(RoomKeys.epoch(room))));
     Context context = services.vertx().getOrCreateContext();
@@ -139,7 +140,7 @@ class SendBatcherTest {
     var services = server.app().services();
     var log = services.chat().log();
     long room = newRoom();
-    Await.result(log.append(room, 7, "started", "x", null, ChatMessage.TEXT));
+    Await.result(LogAppend.append(log, room, 7, "started", "x", null, ChatMessage.TEXT));
     Context context = services.vertx().getOrCreateContext();
     ChatMetrics metrics = new ChatMetrics(new SimpleMeterRegistry());
     // One message a batch, four batches allowed at Redis at once.

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.petmeeting.chat.ChatMessage;
 import org.petmeeting.chat.RoomKeys;
 import org.petmeeting.support.Await;
+import org.petmeeting.support.LogAppend;
 import org.petmeeting.support.Db;
 import org.petmeeting.support.Rest;
 import org.petmeeting.support.TestEnv;
@@ -59,7 +60,7 @@ class LongMessageBacklogTest {
     for (long room : roomOfPartition.values()) {
       List<Future<?>> sends = new ArrayList<>();
       for (int i = 0; i < perRoom; i++) {
-        sends.add(services.chat().log().append(room, a.id(), "big" + i, text, meta, ChatMessage.TEXT));
+        sends.add(LogAppend.append(services.chat().log(), room, a.id(), "big" + i, text, meta, ChatMessage.TEXT));
       }
       Await.result(Future.all(sends), Duration.ofSeconds(60));
     }
