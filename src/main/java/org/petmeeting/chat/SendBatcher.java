@@ -89,7 +89,14 @@ final class SendBatcher {
       metrics.sendBatchSize.record(batch.size());
       List<RoomLog.Append> appends = new ArrayList<>(batch.size());
       batch.forEach(p -> appends.add(p.append()));
-      log.appendBatch(appends).onComplete(ar -> {
+      Future<List<RoomLog.Appended>> sent;
+      try {
+        sent = log.appendBatch(appends);
+      } catch (RuntimeException e) {
+        // A bad argument must fail its batch, not leave its rooms busy and the slot taken forever.
+        sent = Future.failedFuture(e);
+      }
+      sent.onComplete(ar -> {
         inFlight--;
         if (ar.failed()) {
           batch.forEach(p -> {

@@ -155,4 +155,19 @@ class SendBatcherTest {
     assertThat(results).extracting(RoomLog.Appended::seq).isSorted().doesNotHaveDuplicates();
     assertThat(metrics.sendBatchSize.count()).isEqualTo(40);
   }
+  @Test
+  void aBatchThatCannotBeBuiltFailsItsMessagesAndLeavesTheRoomUsable() {
+    var services = server.app().services();
+    long room = newRoom();
+    Context context = services.vertx().getOrCreateContext();
+    SendBatcher batcher = new SendBatcher(context, services.chat().log(), new ChatMetrics(new SimpleMeterRegistry()), 10, 1);
+    Promise<Throwable> failed = Promise.promise();
+    context.runOnContext(v -> batcher.append(new RoomLog.Append(room, 7, "bad", null, null, ChatMessage.TEXT))
+        .onComplete(ar -> failed.complete(ar.cause())));
+    assertThat(Await.result(failed.future())).as("a message without text is refused").isNotNull();
+
+    List<RoomLog.Appended> after = appendAll(batcher, context,
+        List.of(new RoomLog.Append(room, 7, "good", "fine", null, ChatMessage.TEXT)));
+    assertThat(after.get(0).seq()).isEqualTo(1);
+  }
 }
