@@ -180,20 +180,20 @@ public final class PersistenceWorkerVerticle extends VerticleBase {
    */
   private Future<Integer> persistInChunks(List<Entry> entries) {
     Future<Integer> done = Future.succeededFuture(0);
-    for (List<Entry> chunk : chunks(entries, Integer.MAX_VALUE, MAX_CHUNK_BYTES)) {
+    for (List<Entry> chunk : chunks(entries, MAX_CHUNK_BYTES)) {
       done = done.compose(n -> persist(chunk).map(m -> n + m));
     }
     return done;
   }
 
-  /** Splits entries, in order, into chunks of at most {@code rows} entries and about {@code bytes}. */
-  static List<List<Entry>> chunks(List<Entry> entries, int rows, long bytes) {
+  /** Splits entries, in order, into chunks whose worst-case JSON size stays under {@code bytes}. */
+  static List<List<Entry>> chunks(List<Entry> entries, long bytes) {
     List<List<Entry>> out = new ArrayList<>();
     List<Entry> current = new ArrayList<>();
     long size = 0;
     for (Entry e : entries) {
       long entryBytes = worstCaseBytes(e);
-      if (!current.isEmpty() && (current.size() >= rows || size + entryBytes > bytes)) {
+      if (!current.isEmpty() && size + entryBytes > bytes) {
         out.add(current);
         current = new ArrayList<>();
         size = 0;

@@ -23,19 +23,18 @@ class PersistBatchDocumentTest {
     assertThat(PersistenceWorkerVerticle.json(List.of(row))).contains(",\"{\\\"sitting\\\":5}\",");
   }
   @Test
-  void aReadIsWrittenInChunksUnderTheRowAndByteBoundsInOrder() {
+  void aReadIsWrittenWholeUnlessItCouldPassTheByteBoundThenInOrderedChunksUnderIt() {
     List<PersistenceWorkerVerticle.Entry> entries = new java.util.ArrayList<>();
-    for (int i = 0; i < 450; i++) {
+    for (int i = 0; i < 1600; i++) {
       entries.add(new PersistenceWorkerVerticle.Entry("persist:" + (i % 8), i + "-0",
           java.util.Map.of("t", "m", "text", i % 100 == 0 ? "x".repeat(4000) : "short")));
     }
-    var byRows = PersistenceWorkerVerticle.chunks(entries, 200, PersistenceWorkerVerticle.MAX_CHUNK_BYTES);
-    assertThat(byRows).extracting(List::size).containsExactly(200, 200, 50);
-    assertThat(byRows.stream().flatMap(List::stream).toList()).isEqualTo(entries);
-    // A tight byte bound cuts earlier, never below one entry a chunk.
-    var byBytes = PersistenceWorkerVerticle.chunks(entries, 200, 30_000);
-    assertThat(byBytes).allSatisfy(c -> assertThat(c).isNotEmpty());
-    assertThat(byBytes.size()).isGreaterThan(3);
-    assertThat(byBytes.stream().flatMap(List::stream).toList()).isEqualTo(entries);
+    // A read of short messages from 8 partitions: one statement.
+    assertThat(PersistenceWorkerVerticle.chunks(entries, PersistenceWorkerVerticle.MAX_CHUNK_BYTES)).hasSize(1);
+    // A tight bound cuts it, never below one entry a chunk, and keeps the order.
+    var chunks = PersistenceWorkerVerticle.chunks(entries, 30_000);
+    assertThat(chunks.size()).isGreaterThan(3);
+    assertThat(chunks).allSatisfy(c -> assertThat(c).isNotEmpty());
+    assertThat(chunks.stream().flatMap(List::stream).toList()).isEqualTo(entries);
   }
 }
